@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""The project's two entry points, runnable on a fresh machine that has only Python.
+
+    python3 dev.py test     # make .venv, install minivae[dev], run the test suite
+    python3 dev.py train    # make .venv, install minivae, train the book's Fashion-MNIST VAE
+
+Extra arguments go to pytest or to `minivae train`.
+"""
+import os
+import subprocess
+import sys
+import venv
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+VENV = os.path.join(ROOT, ".venv")
+BIN = os.path.join(VENV, "Scripts" if os.name == "nt" else "bin")
+FASHION = "/usr/share/datasets/fashion-mnist"
+
+
+def run(*cmd):
+    print("+", " ".join(cmd), flush=True)
+    subprocess.run(cmd, check=True, cwd=ROOT)
+
+
+def install(extras):
+    if not os.path.exists(os.path.join(BIN, "python")):
+        venv.create(VENV, with_pip=True)
+    run(os.path.join(BIN, "python"), "-m", "pip", "install", "-q", "--upgrade", "pip")
+    run(os.path.join(BIN, "python"), "-m", "pip", "install", "-q", "-e", f".[{extras}]" if extras else ".")
+
+
+def fashion_mnist():
+    """Install Debian's dataset-fashion-mnist when we are root and it is missing."""
+    if os.path.isdir(FASHION) or os.environ.get("MINIVAE_DATA"):
+        return
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and os.path.exists("/usr/bin/apt-get"):
+        run("apt-get", "update", "-qq")
+        run("apt-get", "install", "-y", "-qq", "dataset-fashion-mnist")
+    else:
+        print("Fashion-MNIST not found: as root run `apt-get install dataset-fashion-mnist`, "
+              "or set MINIVAE_DATA to a folder holding the four .gz files.", flush=True)
+
+
+def main(argv):
+    if not argv or argv[0] not in ("test", "train"):
+        sys.exit(__doc__)
+    what, rest = argv[0], argv[1:]
+    if what == "test":
+        install("dev")
+        run(os.path.join(BIN, "python"), "-m", "pytest", *rest)
+    else:
+        install("")
+        fashion_mnist()
+        run(os.path.join(BIN, "minivae"), "train", "--model", "fashion-vae", *rest)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,92 @@
+"""The base class of every differentiable op, and the switch that turns graph building off.
+
+One op = one small subclass with ``forward`` (arrays in, one array out) and
+``backward`` (the output's gradient in, one gradient per input out). Calling an
+op instance wraps its inputs, runs ``forward`` and, when a gradient will be
+needed, remembers the inputs so the engine can walk back through them.
+"""
+import contextlib
+
+from .. import backend
+from .tensor import Tensor
+
+_grad_enabled = True
+
+
+@contextlib.contextmanager
+def no_grad():
+    """Inside this block ops build no graph and save nothing for backward."""
+    global _grad_enabled
+    previous, _grad_enabled = _grad_enabled, False
+    try:
+        yield
+    finally:
+        _grad_enabled = previous
+
+
+def is_grad_enabled():
+    return _grad_enabled
+
+
+class Function:
+    """A node of the computation graph: one op applied to its input tensors."""
+
+    inputs = None
+    freed = False
+
+    @property
+    def name(self):
+        return type(self).__name__.lower()
+
+    def __call__(self, *inputs):
+        inputs = _as_tensors(self.name, inputs)
+        needs = _grad_enabled and any(t.requires_grad for t in inputs)
+        # per input: does the caller want its gradient? ops may skip the others
+        self.needs_grad = tuple(needs and t.requires_grad for t in inputs)
+        out = Tensor._wrap(self.forward(*(t.data for t in inputs)), requires_grad=needs)
+        if needs:
+            out.creator = self
+            self.inputs = inputs
+        return out
+
+    def forward(self, *xs):
+        raise NotImplementedError
+
+    def backward(self, gy):
+        raise NotImplementedError
+
+    def free(self):
+        """Drop the inputs and everything forward saved: the graph is used up."""
+        vars(self).clear()
+        self.freed = True
+
+
+def _as_tensors(op, inputs):
+    """Tensors for every input; Python numbers take the dtype and device of the tensors."""
+    tensors = [x for x in inputs if isinstance(x, Tensor)]
+    if not tensors:
+        raise TypeError(f"{op}: needs at least one minivae.Tensor input")
+    ref = tensors[0]
+    for t in tensors[1:]:
+        if t.device != ref.device:
+            raise ValueError(
+                f"{op}: inputs are on different devices: {ref.device} (shape {ref.shape}) and "
+                f"{t.device} (shape {t.shape}). Move one with .to('{ref.device}') or "
+                f".to('{t.device}') first.")
+        if t.dtype != ref.dtype and t.dtype.kind == "f" and ref.dtype.kind == "f":
+            raise TypeError(
+                f"{op}: inputs have different dtypes: {ref.dtype} (shape {ref.shape}) and "
+                f"{t.dtype} (shape {t.shape}). Convert one with .astype('{ref.dtype}').")
+    xp = backend.get_array_module(ref.data)
+    out = []
+    for x in inputs:
+        if isinstance(x, Tensor):
+            out.append(x)
+        elif backend.get_array_module(x) is not xp and not isinstance(x, (int, float)):
+            raise ValueError(
+                f"{op}: got a {backend.device_of(x)} array beside a {ref.device} tensor "
+                f"(shapes {getattr(x, 'shape', ())} and {ref.shape}); wrap it with "
+                f"minivae.Tensor(..., device='{ref.device}').")
+        else:
+            out.append(Tensor._wrap(xp.asarray(x, dtype=ref.dtype)))
+    return out

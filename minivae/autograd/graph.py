@@ -1,0 +1,66 @@
+"""Reverse-mode differentiation: walk the graph backwards, adding up gradients.
+
+The gradient of the output with respect to itself is 1. Every op, visited in
+reverse topological order (each one after all the ops that used its output),
+turns its output's gradient into its inputs' gradients. A tensor used twice
+receives the *sum* of both contributions (the multivariable chain rule).
+"""
+
+
+def topological_order(root):
+    """Tensors of root's graph, each after the tensors it was computed from."""
+    order, seen = [], set()
+    stack = [(root, False)]
+    while stack:  # an iterative depth-first search: deep graphs need no recursion limit
+        t, expanded = stack.pop()
+        if expanded:
+            order.append(t)
+            continue
+        if id(t) in seen:
+            continue
+        seen.add(id(t))
+        stack.append((t, True))
+        f = t.creator
+        if f is not None:
+            if f.freed:
+                raise RuntimeError(
+                    "backward: this graph was already used by an earlier backward() and "
+                    "its saved values were freed. Call backward(retain_graph=True) the "
+                    "first time if you need to go through it twice.")
+            stack.extend((x, False) for x in f.inputs if x.requires_grad)
+    return order
+
+def sum_to(grad, shape):
+    """Undo broadcasting: sum ``grad`` over the axes that broadcasting added or stretched."""
+    if grad.shape == shape:
+        return grad
+    lead = grad.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1)
+    return grad.sum(axis=axes, keepdims=True).reshape(shape)  # (*shape)
+
+def backward(root, grad, retain_graph=False):
+    """Accumulate d(root)/d(leaf) into ``leaf.grad`` for every leaf that requires grad."""
+    grads = {id(root): grad}
+    for t in reversed(topological_order(root)):
+        gy = grads.pop(id(t), None)
+        f = t.creator
+        if f is None:  # a leaf: keep the gradient (a fresh copy, never a shared view)
+            if gy is not None:
+                t.grad = gy.copy() if t.grad is None else t.grad + gy
+            continue
+        if gy is None:
+            continue
+        gxs = f.backward(gy)
+        if not isinstance(gxs, tuple):
+            gxs = (gxs,)
+        for x, gx in zip(f.inputs, gxs):
+            if gx is None or not x.requires_grad:
+                continue
+            gx = sum_to(gx, x.shape)
+            assert gx.shape == x.shape and gx.dtype == x.dtype, (
+                f"{f.name}.backward returned a gradient of shape {gx.shape} and dtype "
+                f"{gx.dtype} for an input of shape {x.shape} and dtype {x.dtype}")
+            grads[id(x)] = gx if id(x) not in grads else grads[id(x)] + gx
+        if not retain_graph:
+            f.free()

@@ -1,0 +1,87 @@
+"""Activation functions. relu, leaky_relu, sigmoid, tanh and softplus have hand-written
+backwards; log_sigmoid is composed from softplus and needs none of its own."""
+from ..autograd.function import Function
+from ..backend import get_array_module
+from ..ops import neg
+
+
+class ReLU(Function):
+    """max(x, 0); gradient 1 where the output is positive, else 0."""
+
+    def forward(self, x):
+        xp = get_array_module(x)
+        self.y = xp.maximum(x, 0)
+        return self.y
+
+    def backward(self, gy):
+        return gy * (self.y > 0)
+
+
+class LeakyReLU(Function):
+    """x for x > 0, slope * x otherwise; gradient 1 or slope."""
+
+    def __init__(self, negative_slope):
+        self.slope = negative_slope
+
+    def forward(self, x):
+        xp = get_array_module(x)
+        self.positive = x > 0
+        return xp.where(self.positive, x, x * x.dtype.type(self.slope))
+
+    def backward(self, gy):
+        xp = get_array_module(gy)
+        return xp.where(self.positive, gy, gy * gy.dtype.type(self.slope))
+
+
+class Sigmoid(Function):
+    """1 / (1 + exp(-x)), computed as 0.5 tanh(x / 2) + 0.5, which never overflows;
+    d/dx = y (1 - y): save the output."""
+
+    def forward(self, x):
+        xp = get_array_module(x)
+        self.y = xp.tanh(x * 0.5) * 0.5 + 0.5
+        return self.y
+
+    def backward(self, gy):
+        return gy * self.y * (1 - self.y)
+
+
+class Tanh(Function):
+    """d/dx tanh(x) = 1 - tanh(x)^2: save the output."""
+
+    def forward(self, x):
+        xp = get_array_module(x)
+        self.y = xp.tanh(x)
+        return self.y
+
+    def backward(self, gy):
+        return gy * (1 - self.y * self.y)
+
+
+class Softplus(Function):
+    """log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|)), stable for any x; d/dx = sigmoid(x).
+
+    Written by hand rather than composed from relu and abs: their subgradients
+    at exactly 0 would give softplus'(0) = 0 instead of the true 0.5.
+    """
+
+    def forward(self, x):
+        xp = get_array_module(x)
+        self.x = x
+        return xp.maximum(x, 0) + xp.log1p(xp.exp(-xp.abs(x)))
+
+    def backward(self, gy):
+        xp = get_array_module(gy)
+        return gy * (xp.tanh(self.x * 0.5) * 0.5 + 0.5)
+
+
+def relu(x): return ReLU()(x)
+def leaky_relu(x, negative_slope=0.01): return LeakyReLU(negative_slope)(x)
+def sigmoid(x): return Sigmoid()(x)
+def tanh(x): return Tanh()(x)
+def softplus(x): return Softplus()(x)
+
+
+def log_sigmoid(x):
+    """log(sigmoid(x)) = -softplus(-x): stable for large |x|, no backward of its own."""
+    return neg(softplus(neg(x)))
