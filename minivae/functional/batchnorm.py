@@ -1,0 +1,88 @@
+"""Batch normalization, with the gradient through the batch statistics written by hand.
+
+    x_hat = (x - mean) / sqrt(var + eps)        y = weight * x_hat + bias
+
+mean and var are taken over every axis but the channels (N for (N, C); N, H, W
+for (N, C, H, W)). In training they come from the batch, so every x moves
+every output: the backward is
+
+    dx = (1 / sqrt(var + eps)) * (dx_hat - mean(dx_hat) - x_hat * mean(dx_hat * x_hat))
+
+with dx_hat = dy * weight. In eval mode the running statistics are constants
+and dx = dy * weight / sqrt(running_var + eps).
+"""
+from ..autograd.function import Function
+from ..autograd.tensor import Tensor
+from ..backend import get_array_module
+
+
+def _channel_shape(x):
+    return (1, -1) + (1,) * (x.ndim - 2)  # (1, C) or (1, C, 1, 1)
+
+
+class BatchNorm(Function):
+    def __init__(self, running_mean, running_var, training, momentum, eps):
+        self.running_mean, self.running_var = running_mean, running_var
+        self.training, self.momentum, self.eps = training, momentum, eps
+
+    def forward(self, x, weight, bias):
+        xp = get_array_module(x)
+        self.axes = (0,) + tuple(range(2, x.ndim))
+        shape = _channel_shape(x)
+        if self.training:
+            mean = x.mean(axis=self.axes)
+            var = x.var(axis=self.axes)
+            n = x.size // x.shape[1]
+            self._update_running(mean, var * (n / max(n - 1, 1)))  # running var is unbiased
+        else:
+            mean, var = self.running_mean, self.running_var
+        self.inv_std = (1 / xp.sqrt(var + self.eps)).astype(x.dtype).reshape(shape)  # (1, C, ...)
+        self.x_hat = (x - mean.reshape(shape)) * self.inv_std
+        self.weight = weight
+        return self.x_hat * weight.reshape(shape) + bias.reshape(shape)
+
+    def _update_running(self, mean, unbiased_var):
+        m = self.momentum
+        self.running_mean *= 1 - m
+        self.running_mean += m * mean
+        self.running_var *= 1 - m
+        self.running_var += m * unbiased_var
+
+    def backward(self, gy):
+        shape = _channel_shape(gy)
+        g_bias = gy.sum(axis=self.axes)
+        g_weight = (gy * self.x_hat).sum(axis=self.axes)
+        g_xhat = gy * self.weight.reshape(shape)
+        if self.training:
+            gx = self.inv_std * (g_xhat - g_xhat.mean(axis=self.axes, keepdims=True)
+                                 - self.x_hat * (g_xhat * self.x_hat).mean(axis=self.axes, keepdims=True))
+        else:
+            gx = g_xhat * self.inv_std
+        return gx, g_weight, g_bias
+
+
+def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=False,
+               momentum=0.1, eps=1e-5):
+    """Normalize each channel of x (N, C) or (N, C, H, W), as torch.nn.functional.batch_norm.
+
+    running_mean and running_var are backend arrays of shape (C,); in training they are
+    updated in place: running = (1 - momentum) * running + momentum * batch statistic,
+    with the unbiased batch variance (PyTorch's convention).
+    """
+    if x.ndim not in (2, 4):
+        raise ValueError(f"batch_norm: expected input (N, C) or (N, C, H, W), got shape {x.shape}")
+    c = x.shape[1]
+    for name, a in (("running_mean", running_mean), ("running_var", running_var),
+                    ("weight", weight), ("bias", bias)):
+        if a is not None and tuple(a.shape) != (c,):
+            raise ValueError(f"batch_norm: {name} has shape {tuple(a.shape)}, expected ({c},) "
+                             f"for input shape {x.shape}")
+    if training and x.size // c < 2:
+        raise ValueError(f"batch_norm: training needs more than one value per channel to take "
+                         f"batch statistics, got input shape {x.shape}")
+    xp = get_array_module(x.data)
+    if weight is None:
+        weight = Tensor._wrap(xp.ones(c, dtype=x.dtype))
+    if bias is None:
+        bias = Tensor._wrap(xp.zeros(c, dtype=x.dtype))
+    return BatchNorm(running_mean, running_var, training, momentum, eps)(x, weight, bias)

@@ -1,0 +1,188 @@
+"""conv2d and conv_transpose2d, each written as the other's backward.
+
+A convolution maps a large *image* to a small *grid* of outputs (stride s
+skips positions). Its transpose maps a grid back to an image: every grid
+value is spread over its kh x kw window, overlapping windows add up.
+
+    conv2d            image -> grid    im2col, then cols @ weight
+    conv_transpose2d  grid -> image    grid @ weight, then col2im
+
+The gradient of conv2d with respect to its image is conv_transpose2d of the
+grid's gradient with the *same* weight, and the other way round. So the two
+Functions below share the two helpers `_image_to_grid` and `_grid_to_image`.
+Both use a weight of shape (C_grid, C_image, kh, kw): that is (C_out, C_in,
+kh, kw) for conv2d and (C_in, C_out, kh, kw) for conv_transpose2d, exactly
+as torch.nn.functional lays them out.
+"""
+from dataclasses import dataclass
+
+from ..autograd.function import Function
+from .im2col import col2im, conv_output_size, im2col, pad_channels_last, same_padding
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Where the kernel's windows sit: kernel, stride, padding, image and grid sizes."""
+    kh: int
+    kw: int
+    sh: int
+    sw: int
+    pads: tuple        # (top, bottom, left, right) around the image
+    image_hw: tuple    # unpadded image (H, W)
+    grid_hw: tuple     # (out_h, out_w) of the convolution
+
+    def padded_shape(self, n, c):
+        top, bottom, left, right = self.pads
+        return (n, self.image_hw[0] + top + bottom, self.image_hw[1] + left + right, c)
+
+
+def _image_to_grid(image, weight, g):
+    """conv: image (N, C_image, H, W) -> grid (N, C_grid, out_h, out_w), plus the im2col rows."""
+    n, c_grid = image.shape[0], weight.shape[0]
+    cols = im2col(pad_channels_last(image, g.pads), g.kh, g.kw, g.sh, g.sw, *g.grid_hw)
+    w_mat = weight.transpose(0, 2, 3, 1).reshape(c_grid, -1)  # (C_grid, kh*kw*C_image)
+    grid = cols @ w_mat.T  # (N*out_h*out_w, C_grid): the one matrix product
+    grid = grid.reshape(n, *g.grid_hw, c_grid).transpose(0, 3, 1, 2)  # (N, C_grid, out_h, out_w)
+    return grid, cols
+
+
+def _grid_to_image(grid, weight, g):
+    """transposed conv: grid (N, C_grid, out_h, out_w) -> image (N, C_image, H, W), plus grid rows."""
+    n, c_grid, c_image = grid.shape[0], weight.shape[0], weight.shape[1]
+    rows = grid.transpose(0, 2, 3, 1).reshape(-1, c_grid)  # (N*out_h*out_w, C_grid)
+    w_mat = weight.transpose(0, 2, 3, 1).reshape(c_grid, -1)  # (C_grid, kh*kw*C_image)
+    cols = rows @ w_mat  # (N*out_h*out_w, kh*kw*C_image): the one matrix product
+    image = col2im(cols, g.padded_shape(n, c_image), g.kh, g.kw, g.sh, g.sw, *g.grid_hw)
+    top, _, left, _ = g.pads
+    h, w = g.image_hw
+    image = image[:, top:top + h, left:left + w, :]  # (N, H, W, C_image): crop the padding
+    return image.transpose(0, 3, 1, 2), rows  # (N, C_image, H, W)
+
+
+def _weight_grad(grid_rows, image_cols, weight_shape):
+    """d(loss)/d(weight) = grid rows^T @ image windows, laid out as (C_grid, C_image, kh, kw)."""
+    c_grid, c_image, kh, kw = weight_shape
+    g = grid_rows.T @ image_cols  # (C_grid, kh*kw*C_image)
+    return g.reshape(c_grid, kh, kw, c_image).transpose(0, 3, 1, 2).copy()  # (C_grid, C_image, kh, kw)
+
+
+def _add_bias(y, bias):
+    y += bias.reshape(1, -1, 1, 1)  # (1, C, 1, 1): y is fresh memory, so in place is safe
+    return y
+
+
+class Conv2d(Function):
+    def __init__(self, geometry):
+        self.g = geometry
+
+    def forward(self, x, weight, bias=None):
+        self.weight = weight
+        y, self.cols = _image_to_grid(x, weight, self.g)
+        return y if bias is None else _add_bias(y, bias)
+
+    def backward(self, gy):
+        gx, grid_rows = _grid_to_image(gy, self.weight, self.g)  # the transposed conv of gy
+        gw = _weight_grad(grid_rows, self.cols, self.weight.shape)
+        gb = gy.sum(axis=(0, 2, 3)) if len(self.needs_grad) == 3 else None
+        return gx, gw, gb
+
+
+class ConvTranspose2d(Function):
+    def __init__(self, geometry):
+        self.g = geometry
+
+    def forward(self, x, weight, bias=None):
+        self.weight = weight
+        y, self.rows = _grid_to_image(x, weight, self.g)
+        return y if bias is None else _add_bias(y, bias)
+
+    def backward(self, gy):
+        gx, image_cols = _image_to_grid(gy, self.weight, self.g)  # the conv of gy
+        gw = _weight_grad(self.rows, image_cols, self.weight.shape)
+        gb = gy.sum(axis=(0, 2, 3)) if len(self.needs_grad) == 3 else None
+        return gx, gw, gb
+
+
+# ---------------------------------------------------------------- argument handling
+
+def _pair(v, what, op):
+    if isinstance(v, int):
+        return v, v
+    if isinstance(v, (tuple, list)) and len(v) == 2 and all(isinstance(i, int) for i in v):
+        return tuple(v)
+    raise ValueError(f"{op}: {what} must be an int or a pair of ints, got {v!r}")
+
+
+def _check_shapes(op, x, weight, bias, image_channels_axis):
+    if x.ndim != 4 or weight.ndim != 4:
+        raise ValueError(f"{op}: expected input (N, C, H, W) and a 4-D weight, got input shape "
+                         f"{x.shape} and weight shape {weight.shape}")
+    expected = weight.shape[image_channels_axis]
+    if x.shape[1] != expected:
+        raise ValueError(f"{op}: input has {x.shape[1]} channels (shape {x.shape}) but the weight "
+                         f"(shape {weight.shape}) expects {expected}")
+    out_channels = weight.shape[1 - image_channels_axis]
+    if bias is not None and bias.shape != (out_channels,):
+        raise ValueError(f"{op}: bias has shape {bias.shape}, expected ({out_channels},) for "
+                         f"weight shape {weight.shape}")
+
+
+def _explicit_pads(padding, op):
+    if padding == "valid":
+        return 0, 0, 0, 0
+    ph, pw = _pair(padding, "padding", op)
+    return ph, ph, pw, pw
+
+
+def conv2d(x, weight, bias=None, stride=1, padding=0):
+    """2-D convolution (cross-correlation, as in every framework), NCHW.
+
+    x (N, C_in, H, W), weight (C_out, C_in, kh, kw), bias (C_out,).
+    padding: an int, a pair, "valid" (0) or "same" (TensorFlow's: output ceil(H / stride),
+    an odd total padding puts the extra row/column at the bottom/right).
+    Output size: out = floor((H + pad_top + pad_bottom - kh) / stride) + 1.
+    """
+    _check_shapes("conv2d", x, weight, bias, image_channels_axis=1)
+    (kh, kw), (sh, sw) = weight.shape[2:], _pair(stride, "stride", "conv2d")
+    h, w = x.shape[2:]
+    if padding == "same":
+        pads = same_padding(h, kh, sh) + same_padding(w, kw, sw)
+    else:
+        pads = _explicit_pads(padding, "conv2d")
+    grid_hw = (conv_output_size(h, kh, sh, *pads[:2]), conv_output_size(w, kw, sw, *pads[2:]))
+    if min(grid_hw) < 1:
+        raise ValueError(f"conv2d: input {x.shape} is smaller than the kernel {weight.shape[2:]} "
+                         f"even after padding {pads}")
+    g = Geometry(kh, kw, sh, sw, pads, (h, w), grid_hw)
+    inputs = (x, weight) if bias is None else (x, weight, bias)
+    return Conv2d(g)(*inputs)
+
+
+def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0):
+    """Transposed 2-D convolution (the gradient of conv2d with respect to its input), NCHW.
+
+    x (N, C_in, H, W), weight (C_in, C_out, kh, kw), bias (C_out,).
+    Output size: (H - 1) * stride - pad_top - pad_bottom + kh + output_padding.
+    padding="same" gives H * stride exactly as Keras's Conv2DTranspose: the gradient of a
+    "same" conv2d, whose extra padding row/column at the bottom/right is cropped.
+    """
+    _check_shapes("conv_transpose2d", x, weight, bias, image_channels_axis=0)
+    (kh, kw), (sh, sw) = weight.shape[2:], _pair(stride, "stride", "conv_transpose2d")
+    oph, opw = _pair(output_padding, "output_padding", "conv_transpose2d")
+    if oph >= sh or opw >= sw:
+        raise ValueError(f"conv_transpose2d: output_padding {(oph, opw)} must be smaller than "
+                         f"the stride {(sh, sw)}")
+    grid_hw = tuple(x.shape[2:])
+    if padding == "same":
+        image_hw = (grid_hw[0] * sh, grid_hw[1] * sw)
+        pads = same_padding(image_hw[0], kh, sh) + same_padding(image_hw[1], kw, sw)
+    else:
+        pads = _explicit_pads(padding, "conv_transpose2d")
+        image_hw = ((grid_hw[0] - 1) * sh + kh - pads[0] - pads[1] + oph,
+                    (grid_hw[1] - 1) * sw + kw - pads[2] - pads[3] + opw)
+    if min(image_hw) < 1:
+        raise ValueError(f"conv_transpose2d: padding {padding} leaves no output for input "
+                         f"{x.shape} and kernel {weight.shape[2:]}")
+    g = Geometry(kh, kw, sh, sw, pads, image_hw, grid_hw)
+    inputs = (x, weight) if bias is None else (x, weight, bias)
+    return ConvTranspose2d(g)(*inputs)

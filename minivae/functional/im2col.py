@@ -1,0 +1,69 @@
+"""im2col and col2im: a convolution turned into one matrix product.
+
+Every output pixel of a convolution is a dot product between the kernel and
+the kh x kw x C window of input under it. im2col lays every window out as one
+row of a matrix, so that the whole convolution is a single matrix product:
+
+    cols (N*out_h*out_w, kh*kw*C) @ weight (kh*kw*C, C_out) -> (N*out_h*out_w, C_out)
+
+The windows are read through a strided *view* of the input (no Python loop
+over output pixels); the only copy is the one that makes the rows contiguous.
+col2im goes the other way: it adds each row back onto the window it came from.
+Windows overlap when the stride is smaller than the kernel, so col2im *sums*,
+one strided slice per kernel offset (kh * kw slices, not one per pixel).
+
+Internally images are channels-last (N, H, W, C): a window is then kh*kw runs
+of C contiguous numbers, which copy fast. The public ops stay NCHW; the
+transposes between the two are views, not copies.
+"""
+import math
+
+from ..backend import get_array_module
+
+
+def conv_output_size(size, kernel, stride, pad_before, pad_after):
+    """out = floor((size + pads - kernel) / stride) + 1."""
+    return (size + pad_before + pad_after - kernel) // stride + 1
+
+
+def same_padding(size, kernel, stride):
+    """TensorFlow's "same": output ceil(size / stride); an odd total pad puts the extra at the end."""
+    out = math.ceil(size / stride)
+    total = max((out - 1) * stride + kernel - size, 0)
+    return total // 2, total - total // 2
+
+
+def pad_channels_last(x, pads):
+    """x (N, C, H, W) -> zero-padded channels-last (N, H + top + bottom, W + left + right, C)."""
+    xp = get_array_module(x)
+    top, bottom, left, right = pads
+    xh = x.transpose(0, 2, 3, 1)  # (N, H, W, C), a view
+    if not any(pads):
+        return xh
+    n, h, w, c = xh.shape
+    out = xp.zeros((n, h + top + bottom, w + left + right, c), dtype=x.dtype)
+    out[:, top:top + h, left:left + w, :] = xh
+    return out
+
+
+def im2col(xh, kh, kw, sh, sw, out_h, out_w):
+    """Windows of a channels-last padded image as rows: (N*out_h*out_w, kh*kw*C)."""
+    xp = get_array_module(xh)
+    n, _, _, c = xh.shape
+    s_n, s_h, s_w, s_c = xh.strides
+    windows = xp.lib.stride_tricks.as_strided(
+        xh, shape=(n, out_h, out_w, kh, kw, c),
+        strides=(s_n, s_h * sh, s_w * sw, s_h, s_w, s_c))  # (N, out_h, out_w, kh, kw, C), a view
+    return windows.reshape(n * out_h * out_w, kh * kw * c)  # (N*out_h*out_w, kh*kw*C), the copy
+
+
+def col2im(cols, padded_shape, kh, kw, sh, sw, out_h, out_w):
+    """Add rows (N*out_h*out_w, kh*kw*C) back onto their windows of a (N, Hp, Wp, C) image."""
+    xp = get_array_module(cols)
+    n, hp, wp, c = padded_shape
+    cols = cols.reshape(n, out_h, out_w, kh, kw, c)  # (N, out_h, out_w, kh, kw, C)
+    image = xp.zeros((n, hp, wp, c), dtype=cols.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            image[:, i:i + sh * (out_h - 1) + 1:sh, j:j + sw * (out_w - 1) + 1:sw, :] += cols[:, :, :, i, j, :]
+    return image
