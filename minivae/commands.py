@@ -1,0 +1,145 @@
+"""What each `minivae` subcommand does (the argument parsing is in cli.py)."""
+import os
+import platform
+
+import numpy
+
+from . import backend, data, recipes
+
+
+class UserError(Exception):
+    """A mistake in the command line or the environment, reported in one line."""
+
+
+def _backend(name):
+    if name:
+        try:
+            backend.use(name)
+        except backend.BackendError as exc:
+            raise UserError(str(exc)) from None
+
+
+def _build(model_name, **model_args):
+    from . import models
+    try:
+        return models.build(model_name, **model_args)
+    except (KeyError, ValueError) as exc:
+        raise UserError(str(exc).strip('"')) from None
+
+
+def _optimizer(name, params, lr):
+    from . import optim
+    return {"adam": optim.Adam, "rmsprop": optim.RMSprop, "sgd": optim.SGD}[name](params, lr=lr)
+
+
+def train(args):
+    from .training import fit, TrainingDiverged
+    if args.model not in recipes.RECIPES:
+        raise UserError(f"unknown model {args.model!r}: choose one of {', '.join(recipes.RECIPES)}")
+    recipe = recipes.RECIPES[args.model]
+    _backend(args.backend)
+    model_args = dict(recipe.model_args)
+    if args.latent_dim is not None:
+        model_args["latent_dim"] = args.latent_dim
+    if args.beta is not None:
+        if "beta" not in model_args:
+            raise UserError(f"--beta: the {args.model} has no KL term, so no beta")
+        model_args["beta"] = args.beta
+    epochs = args.epochs or recipe.epochs
+    batch_size = args.batch_size or recipe.batch_size
+    lr = args.lr or recipe.lr
+    out = args.out or os.path.join("runs", args.model)
+    backend.manual_seed(args.seed)
+    try:
+        train_x, val_x, val_labels, described = recipes.load_dataset(
+            args.dataset or recipe.dataset, args.data, args.limit)
+    except (FileNotFoundError, recipes.DatasetNotFound, data.DataFileError) as exc:
+        raise UserError(str(exc)) from None
+    model = _build(args.model, **model_args)
+    model.to(backend.current())
+    optimizer = _optimizer(recipe.optimizer, model.parameters(), lr)
+    print(f"{recipe.source}: {args.model} on {described}: {len(train_x)} training and "
+          f"{len(val_x)} validation images, {epochs} epochs, batch {batch_size}, "
+          f"{recipe.optimizer} lr {lr}, backend {backend.current()}, run folder {out}", flush=True)
+    meta = {"model": args.model, "model_args": model_args, "dataset": args.dataset or recipe.dataset,
+            "epochs": epochs, "batch_size": batch_size, "lr": lr, "optimizer": recipe.optimizer,
+            "seed": args.seed, "backend": backend.current(), "limit": args.limit}
+    if len(train_x) < batch_size:
+        raise UserError(f"--batch-size {batch_size} is larger than the {len(train_x)} training "
+                        "images; lower it or raise --limit")
+    try:
+        history = fit(model, train_x, epochs, batch_size, optimizer, validation=val_x,
+                      seed=args.seed, out_dir=out, resume=args.resume, quiet=args.quiet or None,
+                      meta=meta)
+    except TrainingDiverged as exc:
+        raise UserError(str(exc)) from None
+    except FileNotFoundError as exc:
+        raise UserError(str(exc)) from None
+    if not args.no_figures:
+        _figures(model, out, meta, val_x, val_labels, history)
+    print(f"done: {out}/history.json, {out}/checkpoint.npz", flush=True)
+
+
+def _figures(model, out, meta, val_x, val_labels, history):
+    try:
+        from . import viz
+    except ImportError:
+        return
+    for path in viz.run_figures(model, out, meta, val_x, val_labels, history):
+        print(f"figure: {path}", flush=True)
+
+
+def load_run(checkpoint):
+    """(model, meta) rebuilt from a run folder or checkpoint file."""
+    from .training import read_checkpoint, CHECKPOINT
+    path = os.path.join(checkpoint, CHECKPOINT) if os.path.isdir(checkpoint) else checkpoint
+    try:
+        state, _, meta = read_checkpoint(path)
+    except (FileNotFoundError, ValueError) as exc:
+        raise UserError(str(exc)) from None
+    model = _build(meta["model"], **meta["model_args"])
+    model.to(backend.current())
+    model.load_state_dict(state)
+    model.eval()
+    return model, meta
+
+
+def _output(args, name):
+    folder = args.checkpoint if os.path.isdir(args.checkpoint) else os.path.dirname(args.checkpoint)
+    return args.output or os.path.join(folder, name)
+
+
+def reconstruct(args):
+    from . import viz
+    _backend(args.backend)
+    model, meta = load_run(args.checkpoint)
+    _, val_x, _, _ = recipes.load_dataset(meta["dataset"], args.data, None)
+    path = _output(args, "reconstructions.png")
+    viz.reconstructions(model, val_x[:args.n], path)
+    print(path)
+
+
+def generate(args):
+    from . import viz
+    _backend(args.backend)
+    backend.manual_seed(args.seed)
+    model, _ = load_run(args.checkpoint)
+    path = _output(args, "samples.png")
+    viz.random_samples(model, args.n, path)
+    print(path)
+
+
+def info(args):
+    print(f"minivae {__import__('minivae').__version__}, Python {platform.python_version()}, "
+          f"NumPy {numpy.__version__}")
+    print(f"default backend: {backend.current()}")
+    try:
+        cupy = backend.load_cupy()
+        print(f"CuPy {cupy.__version__}: GPU visible "
+              f"({cupy.cuda.runtime.getDeviceProperties(0)['name'].decode()})")
+    except backend.BackendError as exc:
+        print(f"CuPy: not usable: {exc}")
+    try:
+        print(f"Fashion-MNIST: {data.find_fashion_mnist()}")
+    except FileNotFoundError as exc:
+        print(f"Fashion-MNIST: not found. {exc}")

@@ -1,0 +1,110 @@
+"""fit: the training loop of the book's ``model.fit``, with checkpoints and resume.
+
+Each epoch runs ``model.train_step`` over shuffled mini-batches and
+``model.test_step`` over the validation set, records true epoch means, then
+saves ``checkpoint.npz`` and ``history.json`` in the run folder. A resumed run
+restores weights, optimizer state and the random generator, and replays the
+same batch order (it depends only on seed and epoch), so it reproduces the
+uninterrupted run's losses on the CPU.
+"""
+import os
+import sys
+import time
+
+from tqdm.auto import tqdm
+
+from .. import backend
+from ..data.loader import DataLoader
+from .checkpoint import read_checkpoint, save_checkpoint
+from .history import EpochMeans, is_finite, write_history
+
+CHECKPOINT = "checkpoint.npz"
+HISTORY = "history.json"
+
+
+class TrainingDiverged(RuntimeError):
+    """A loss became NaN or infinite; the last good checkpoint is kept."""
+
+
+def fit(model, train, epochs, batch_size, optimizer, validation=None, seed=0, out_dir=None,
+        resume=False, quiet=None, meta=None, on_epoch_end=None):
+    """Train ``model`` on ``train`` (array (N, ...)) for ``epochs`` epochs; return the history.
+
+    validation: an array like ``train``, evaluated with ``test_step`` after each epoch.
+    out_dir: where checkpoint.npz and history.json go (nothing is saved if None).
+    resume: continue from out_dir's checkpoint. quiet: no progress bar (default: quiet
+    unless stderr is a terminal). meta: extra JSON-able facts stored in the checkpoint.
+    on_epoch_end(epoch, record): called after each epoch's checkpoint is written.
+    """
+    quiet = not sys.stderr.isatty() if quiet is None else quiet
+    history, start = [], 1
+    if resume:
+        history, start = _restore(model, optimizer, out_dir)
+    loader = DataLoader(train, batch_size=batch_size, shuffle=True, seed=seed)
+    for epoch in range(start, epochs + 1):
+        started = time.perf_counter()
+        loader.epoch = epoch
+        train_means = _train_epoch(model, optimizer, loader, epoch, epochs, quiet, history)
+        record = {"epoch": epoch, **train_means}
+        if validation is not None:
+            record.update(evaluate(model, validation, batch_size, prefix="val_"))
+        record["seconds"] = round(time.perf_counter() - started, 3)
+        history.append(record)
+        if out_dir is not None:
+            state = {"epoch": epoch, "seed": seed, "history": history, "rng": backend.rng_state()}
+            save_checkpoint(os.path.join(out_dir, CHECKPOINT), model, optimizer,
+                            dict(meta or {}, **state))
+            write_history(os.path.join(out_dir, HISTORY), history)
+        _print_epoch(record, epochs)
+        if on_epoch_end is not None:
+            on_epoch_end(epoch, record)
+    return history
+
+
+def _train_epoch(model, optimizer, loader, epoch, epochs, quiet, history):
+    means = EpochMeans()
+    last_finite = None
+    bar = tqdm(total=len(loader), desc=f"epoch {epoch}/{epochs}", disable=quiet, leave=False)
+    try:
+        for step, (x,) in enumerate(loader, start=1):
+            losses = model.train_step(x, optimizer)
+            if not is_finite(losses):
+                kept = f"the checkpoint of epoch {history[-1]['epoch']} is kept" if history else \
+                    "no checkpoint was written yet"
+                raise TrainingDiverged(
+                    f"training stopped: loss became {losses['total_loss']} at epoch {epoch}, step "
+                    f"{step}; last finite total_loss was {last_finite} ({kept}). Try a smaller "
+                    "learning rate or beta.")
+            last_finite = losses["total_loss"]
+            means.add(losses, len(x))
+            bar.update(1)
+            bar.set_postfix({k: f"{v:.4f}" for k, v in means.means().items()}, refresh=False)
+    finally:
+        bar.close()
+    return means.means()
+
+
+def evaluate(model, data, batch_size, prefix=""):
+    """Mean test_step losses over ``data`` (in order, last partial batch included)."""
+    means = EpochMeans()
+    for (x,) in DataLoader(data, batch_size=min(batch_size, len(data)), shuffle=False):
+        means.add(model.test_step(x), len(x))
+    return means.means(prefix)
+
+
+def _restore(model, optimizer, out_dir):
+    path = os.path.join(out_dir or ".", CHECKPOINT)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"--resume: no checkpoint at {path}; start without --resume")
+    model_state, optim_state, meta = read_checkpoint(path)
+    model.load_state_dict(model_state)
+    optimizer.load_state_dict(optim_state)
+    backend.set_rng_state(meta["rng"])
+    print(f"resuming after epoch {meta['epoch']} from {path}", flush=True)
+    return meta["history"], meta["epoch"] + 1
+
+
+def _print_epoch(record, epochs):
+    parts = [f"{k} {v:.4f}" for k, v in record.items() if k not in ("epoch", "seconds")]
+    print(f"epoch {record['epoch']}/{epochs}  " + "  ".join(parts) + f"  ({record['seconds']:.1f} s)",
+          flush=True)
