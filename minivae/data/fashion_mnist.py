@@ -24,7 +24,7 @@ SPLITS = {  # split -> (image file, label file), without the optional .gz
     "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
 }
 FILE_NAMES = tuple(name for pair in SPLITS.values() for name in pair)
-SYSTEM_DIR = Path("/usr/share/datasets/fashion-mnist")  # where `apt-get install dataset-fashion-mnist` puts it
+SYSTEM_DIR = Path("/usr/share/datasets/fashion-mnist")  # where the Debian package dataset-fashion-mnist puts it
 
 
 class MNISTData(NamedTuple):
@@ -59,15 +59,15 @@ def _missing(directory):
 
 
 def _candidates(path):
-    """(label, folder) pairs in search order; for a user-given folder, its fashion-mnist/ subfolder too."""
-    places = []
+    """(label, folders) in search order; a user's folder is tried as is and with fashion-mnist/ appended."""
+    groups = []
     for label, root in (("path argument", path), ("MINIVAE_DATA", os.environ.get("MINIVAE_DATA"))):
         if root:
-            places.append((label, Path(root).expanduser()))
-            places.append((label, Path(root).expanduser() / "fashion-mnist"))
-    places.append(("system package", SYSTEM_DIR))
-    places.append(("download cache", cache_dir("fashion-mnist")))
-    return places
+            root = Path(root).expanduser()
+            groups.append((label, [root, root / "fashion-mnist"]))
+    groups.append(("system package", [SYSTEM_DIR]))
+    groups.append(("download cache", [cache_dir("fashion-mnist")]))
+    return groups
 
 
 def find_fashion_mnist(path=None):
@@ -79,16 +79,17 @@ def find_fashion_mnist(path=None):
     search goes on. When nothing is found, one :class:`FileNotFoundError` lists every
     place looked and every way to get the data.
     """
-    looked = []
-    for label, folder in _candidates(path):
-        missing = _missing(folder)
-        if not missing:
-            user_given = [f"{lab} {fol}" for lab, fol, _ in looked if lab != "system package"]
-            if user_given and not folder.is_relative_to(Path(looked[0][1])):
-                warnings.warn(f"find_fashion_mnist: no Fashion-MNIST in {user_given[0]}; "
-                              f"using {folder} ({label}) instead", stacklevel=2)
-            return folder
-        looked.append((label, folder, missing))
+    looked = []  # (label, folder, missing file names)
+    for label, folders in _candidates(path):
+        for folder in folders:
+            missing = _missing(folder)
+            if not missing:
+                first = looked[0][0] if looked else label
+                if first != label and first in ("path argument", "MINIVAE_DATA"):
+                    warnings.warn(f"find_fashion_mnist: no Fashion-MNIST in {looked[0][1]} "
+                                  f"({looked[0][0]}); using {folder} ({label}) instead", stacklevel=2)
+                return folder
+            looked.append((label, folder, missing))
     lines = "\n".join(
         f"  - {folder} ({label}): " + ("no such folder" if not folder.is_dir() else "missing " + ", ".join(m))
         for label, folder, m in looked)
