@@ -50,6 +50,12 @@ def _grid_to_image(grid, weight, g):
     """transposed conv: grid (N, C_grid, out_h, out_w) -> image (N, C_image, H, W), plus grid rows."""
     n, c_grid, c_image = grid.shape[0], weight.shape[0], weight.shape[1]
     rows = grid.transpose(0, 2, 3, 1).reshape(-1, c_grid)  # (N*out_h*out_w, C_grid)
+    flipped = _as_stride1_conv(g)
+    if flipped is not None and c_grid < c_image:
+        # gather instead of scatter: im2col rows of C_grid channels are smaller than C_image ones
+        kernel = weight[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)  # (C_image, C_grid, kh, kw)
+        image, _ = _image_to_grid(grid, kernel, flipped)
+        return image, rows
     w_mat = weight.transpose(0, 2, 3, 1).reshape(c_grid, -1)  # (C_grid, kh*kw*C_image)
     cols = rows @ w_mat  # (N*out_h*out_w, kh*kw*C_image): the one matrix product
     image = col2im(cols, g.padded_shape(n, c_image), g.kh, g.kw, g.sh, g.sw, *g.grid_hw)
@@ -57,6 +63,19 @@ def _grid_to_image(grid, weight, g):
     h, w = g.image_hw
     image = image[:, top:top + h, left:left + w, :]  # (N, H, W, C_image): crop the padding
     return image.transpose(0, 3, 1, 2), rows  # (N, C_image, H, W)
+
+
+def _as_stride1_conv(g):
+    """A stride-1 transposed conv is a plain conv with the kernel flipped and C_in, C_out swapped.
+
+    That conv pads the grid by kh - 1 - top above and kh - 1 - bottom below (the "full"
+    correlation); returns its Geometry, or None where stride > 1 or padding >= kernel.
+    """
+    top, bottom, left, right = g.pads
+    pads = (g.kh - 1 - top, g.kh - 1 - bottom, g.kw - 1 - left, g.kw - 1 - right)
+    if (g.sh, g.sw) != (1, 1) or min(pads) < 0:
+        return None
+    return Geometry(g.kh, g.kw, 1, 1, pads, g.grid_hw, g.image_hw)
 
 
 def _weight_grad(grid_rows, image_cols, weight_shape):
