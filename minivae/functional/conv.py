@@ -100,7 +100,10 @@ class Conv2d(Function):
         return y if bias is None else _add_bias(y, bias)
 
     def backward(self, gy):
-        gx, grid_rows = _grid_to_image(gy, self.weight, self.g)  # the transposed conv of gy
+        gx = None
+        if self.needs_grad[0]:  # (not for the first layer, whose input is data)
+            gx, _ = _grid_to_image(gy, self.weight, self.g)  # the transposed conv of gy
+        grid_rows = gy.transpose(0, 2, 3, 1).reshape(-1, gy.shape[1])  # (N*out_h*out_w, C_out)
         gw = _weight_grad(grid_rows, self.cols, self.weight.shape)
         gb = gy.sum(axis=(0, 2, 3)) if len(self.needs_grad) == 3 else None
         return gx, gw, gb
