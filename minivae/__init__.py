@@ -12,6 +12,6 @@ from .autograd import Tensor, Function, no_grad, is_grad_enabled
 from .ops import (add, sub, mul, div, neg, pow, matmul, exp, log, log1p, sqrt, abs, clip, sum,
                   mean, max, reshape, transpose, permute, flatten, concatenate, stack, split)
 from .gradcheck import gradcheck, GradcheckError
-from . import functional
+from . import functional, nn, optim, models
 
 __version__ = "0.1.0"

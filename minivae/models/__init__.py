@@ -1,0 +1,16 @@
+"""minivae.models: the three models of the book's chapter 3.
+
+    model = minivae.models.build("fashion-vae")      # or fashion_vae(latent_dim=2, beta=500)
+    optimizer = minivae.optim.Adam(model.parameters())
+    logs = model.train_step(batch, optimizer)        # {"total_loss": ..., "reconstruction_loss": ..., "kl_loss": ...}
+"""
+from .model import Model
+from .autoencoder import Autoencoder
+from .vae import VAE
+from .vae_encoder import VAEEncoder
+from .fashion import fashion_autoencoder, fashion_vae
+from .faces import faces_vae
+from .registry import MODELS, build
+
+__all__ = ["Model", "Autoencoder", "VAE", "VAEEncoder", "fashion_autoencoder", "fashion_vae",
+           "faces_vae", "MODELS", "build"]

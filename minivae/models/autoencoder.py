@@ -1,0 +1,20 @@
+"""Autoencoder: encoder to a point in latent space, decoder back, trained on reconstruction alone."""
+from .. import functional as F
+from .model import Model
+
+
+class Autoencoder(Model):
+    """The book's autoencoder (examples 3-3 to 3-6), compiled with loss="binary_crossentropy".
+
+    loss = mean over pixels and batch of BCE(x, decoder(encoder(x))). There is
+    no KL term; ``kl_loss`` is reported as 0.0 so every model logs the same keys.
+    """
+
+    def forward(self, x):
+        return self.decoder(self.encoder(x))
+
+    def compute_losses(self, x):
+        reconstruction = self.forward(x)
+        reconstruction_loss = F.binary_cross_entropy(reconstruction, x)
+        return {"total_loss": reconstruction_loss, "reconstruction_loss": reconstruction_loss,
+                "kl_loss": 0.0}

@@ -1,0 +1,94 @@
+"""Model: an encoder and a decoder trained together; the base of the autoencoder and the VAEs.
+
+A subclass says how to compute its losses from a batch (``compute_losses``);
+this base runs the training step the book writes in example 3-13: forward,
+loss, gradients of the total loss, one optimizer step.
+"""
+from .. import backend
+from ..autograd.function import no_grad
+from ..autograd.tensor import Tensor
+from ..nn import Module
+from ..nn.layer import format_shape
+
+
+class Model(Module):
+    name = "model"  # the registry name (minivae.models.build(name, **config))
+
+    def __init__(self, encoder, decoder, config):
+        super().__init__()
+        self.encoder = encoder
+        self.decoder = decoder
+        self.config = dict(config)  # the constructor's arguments: build(self.name, **self.config)
+
+    @property
+    def input_shape(self):
+        """One example's shape, channels-first, e.g. (1, 32, 32)."""
+        return self.encoder.input_shape
+
+    def __call__(self, x):
+        """The reconstruction of ``x``: a Tensor (kept in the graph) or an array (converted)."""
+        return self.forward(x if isinstance(x, Tensor) else self.as_batch(x))
+
+    def forward(self, x):
+        raise NotImplementedError
+
+    def compute_losses(self, x):
+        """A dict of scalar tensors: total_loss, reconstruction_loss, kl_loss."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------ the two steps
+    def train_step(self, batch, optimizer):
+        """One gradient step on ``batch`` (N, C, H, W) in [0, 1]; returns the losses as floats."""
+        x = self.as_batch(batch)
+        self.train()
+        optimizer.zero_grad()
+        losses = self.compute_losses(x)
+        losses["total_loss"].backward()
+        optimizer.step()
+        return _floats(losses)
+
+    def test_step(self, batch):
+        """The losses on ``batch`` in inference mode, without building a graph or updating."""
+        x = self.as_batch(batch)
+        was_training = self.training
+        self.eval()
+        try:
+            with no_grad():
+                return _floats(self.compute_losses(x))
+        finally:
+            self.train(was_training)
+
+    # ------------------------------------------------------------ inputs
+    def as_batch(self, batch):
+        """A Tensor on the model's device and in its dtype, checked against the input shape."""
+        data = batch.data if isinstance(batch, Tensor) else batch
+        device = self.device
+        if backend.device_of(data) != device:
+            data = backend.to_device(data, device)
+        xp = backend.get_array_module(data)
+        data = xp.asarray(data, dtype=self.dtype)
+        expected = tuple(self.input_shape)
+        if data.ndim != len(expected) + 1 or tuple(data.shape[1:]) != expected:
+            hint = ""
+            if data.ndim == 4 and data.shape[-1] == expected[0]:
+                hint = " The batch looks channels-last (N, H, W, C): use x.transpose(0, 3, 1, 2)."
+            elif data.ndim == len(expected):
+                hint = " Add the batch axis: x[None] for a single image."
+            raise ValueError(f"{self.name}: expected a batch of shape {format_shape((None,) + expected)}, "
+                             f"received {format_shape(tuple(data.shape))}.{hint}")
+        return Tensor(data)
+
+    # ------------------------------------------------------------ the rest of the Keras API
+    def summary(self, print_fn=print):
+        """The encoder's and the decoder's tables (the book prints them separately)."""
+        text = self.encoder.summary(print_fn=None) + "\n" + self.decoder.summary(print_fn=None)
+        if print_fn is not None:
+            print_fn(text)
+        return text
+
+    def extra_repr(self):
+        return ", ".join(f"{k}={v!r}" for k, v in self.config.items())
+
+
+def _floats(losses):
+    return {k: float(v.item()) if isinstance(v, Tensor) else float(v) for k, v in losses.items()}

@@ -1,0 +1,22 @@
+"""build(name, **config): a model by its registry name, so a checkpoint can rebuild it.
+
+    model = build("fashion-vae", latent_dim=2)
+    saved = {"model": model.name, "config": model.config, "weights": model.state_dict()}
+    again = build(saved["model"], **saved["config"])
+"""
+from .faces import faces_vae
+from .fashion import fashion_autoencoder, fashion_vae
+
+MODELS = {
+    "fashion-autoencoder": fashion_autoencoder,
+    "fashion-vae": fashion_vae,
+    "faces-vae": faces_vae,
+}
+
+
+def build(name, **config):
+    """The model called ``name`` (see MODELS), made with ``config`` as keyword arguments."""
+    key = str(name).lower().replace("_", "-")
+    if key not in MODELS:
+        raise ValueError(f"unknown model {name!r}: choose one of {', '.join(MODELS)}.")
+    return MODELS[key](**config)

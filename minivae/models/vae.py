@@ -1,0 +1,42 @@
+"""VAE: the encoder gives a distribution, the decoder a reconstruction of a sample from it."""
+from .. import functional as F
+from .model import Model
+
+RECONSTRUCTION = {
+    "bce": F.binary_cross_entropy,  # Fashion-MNIST: pixels read as probabilities
+    "mse": F.mse_loss,              # CelebA faces
+}
+
+
+class VAE(Model):
+    """The book's VAE (example 3-13): ``encoder(x)`` is ``z_mean, z_log_var, z``.
+
+        reconstruction_loss = beta * mean over batch of (mean over pixels of BCE or MSE)
+        kl_loss = mean over batch of sum over latent dims of
+                  -0.5 * (1 + z_log_var - z_mean ** 2 - exp(z_log_var))
+        total_loss = reconstruction_loss + kl_loss
+
+    beta weighs reconstruction against the KL term, which pulls every
+    encoding towards N(0, I): 500 for Fashion-MNIST, 2000 for faces.
+    """
+
+    def __init__(self, encoder, decoder, config, beta, reconstruction="bce"):
+        super().__init__(encoder, decoder, config)
+        if reconstruction not in RECONSTRUCTION:
+            raise ValueError(f"VAE: reconstruction must be one of {', '.join(RECONSTRUCTION)}, "
+                             f"got {reconstruction!r}.")
+        self.beta = float(beta)
+        self.reconstruction = reconstruction
+
+    def forward(self, x):
+        _, _, z = self.encoder(x)
+        return self.decoder(z)
+
+    def compute_losses(self, x):
+        z_mean, z_log_var, z = self.encoder(x)
+        reconstruction = self.decoder(z)
+        per_pixel = RECONSTRUCTION[self.reconstruction](reconstruction, x, reduction="none")
+        reconstruction_loss = self.beta * per_pixel.mean(axis=(1, 2, 3)).mean()
+        kl_loss = F.kl_normal(z_mean, z_log_var).mean()
+        return {"total_loss": reconstruction_loss + kl_loss,
+                "reconstruction_loss": reconstruction_loss, "kl_loss": kl_loss}

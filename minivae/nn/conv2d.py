@@ -1,0 +1,75 @@
+"""Conv2D: a learned filter bank slid over the image, channels-first (NCHW)."""
+import math
+
+from .. import functional as F
+from . import activations, init
+from .layer import Layer
+
+
+def pair(v):
+    return (int(v), int(v)) if isinstance(v, int) else tuple(int(n) for n in v)
+
+
+def check_padding(padding, layer):
+    padding = str(padding).lower()
+    if padding not in ("valid", "same"):
+        raise ValueError(f"{layer}: padding must be 'valid' or 'same' (Keras' choices), got {padding!r}.")
+    return padding
+
+
+def channels_first_hint(expected, received):
+    """The classic slip: a Keras (H, W, C) image given to a channels-first layer."""
+    if len(received) == 4 and isinstance(expected[1], int) and received[-1] == expected[1]:
+        return ("minivae is channels-first (N, C, H, W): move the channel axis with "
+                "x.transpose(0, 3, 1, 2), and write Keras' input shape (H, W, C) as (C, H, W).")
+    if len(received) != 4:
+        return "Conv layers take a batch of images (N, C, H, W); add a Reshape or a batch axis."
+    return f"This layer was built for {expected[1]} input channels."
+
+
+class Conv2D(Layer):
+    """``Conv2D(filters, kernel_size, strides=1, padding="valid", activation=None)``.
+
+    Output size per spatial axis, for input size H, kernel k and stride s:
+    "valid": floor((H - k) / s) + 1;  "same": ceil(H / s) (zeros padded around).
+    kernel has shape (filters, C_in, kh, kw); parameters: filters * C_in * kh * kw + filters.
+    """
+
+    input_spec = (None, "C", "H", "W")
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", activation=None,
+                 use_bias=True, name=None):
+        super().__init__(name)
+        self.filters = int(filters)
+        self.kernel_size = pair(kernel_size)
+        self.strides = pair(strides)
+        self.padding = check_padding(padding, "Conv2D")
+        self.use_bias = use_bias
+        self.activation_name = activations.name_of(activation)
+        self.activation = activations.get(activation)
+
+    def build(self, input_shape):
+        c_in, h, w = input_shape
+        kh, kw = self.kernel_size
+        fan_in, fan_out = c_in * kh * kw, self.filters * kh * kw
+        self.add_weight("kernel", (self.filters, c_in, kh, kw), init.glorot_uniform(fan_in, fan_out))
+        self.bias = self.add_weight("bias", (self.filters,), "zeros") if self.use_bias else None
+        self.input_spec = (None, c_in, "H", "W")
+        return (self.filters, self.output_size(h, 0), self.output_size(w, 1))
+
+    def output_size(self, n, axis):
+        k, s = self.kernel_size[axis], self.strides[axis]
+        if self.padding == "same":
+            return math.ceil(n / s)
+        return (n - k) // s + 1
+
+    def shape_hint(self, expected, received):
+        return channels_first_hint(expected, received)
+
+    def forward(self, x):
+        y = F.conv2d(x, self.kernel, self.bias, stride=self.strides, padding=self.padding)
+        return self.activation(y)
+
+    def extra_repr(self):
+        return (f"{self.filters}, kernel_size={self.kernel_size}, strides={self.strides}, "
+                f"padding={self.padding!r}, activation={self.activation_name!r}, name={self.name!r}")
