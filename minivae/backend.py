@@ -21,6 +21,7 @@ _DEVICE_ALIASES = {"cpu": "numpy", "numpy": "numpy", "gpu": "cupy", "cuda": "cup
 _default = None  # set by use(); None means "read MINIVAE_BACKEND, else numpy"
 _cupy = None
 _generators = {}
+_seed = None  # set by manual_seed(); generators created later start from it too
 
 
 class BackendError(RuntimeError):
@@ -133,16 +134,19 @@ def generator(xp):
     """The random generator of an array module, created on first use."""
     name = "numpy" if xp is numpy else "cupy"
     if name not in _generators:
-        _generators[name] = xp.random.default_rng()
+        _generators[name] = xp.random.default_rng(_seed)
     return _generators[name]
 
 
 def manual_seed(seed):
-    """Seed the generators of every backend present, for reproducible runs."""
-    _generators["numpy"] = numpy.random.default_rng(seed)
-    if _cupy is not None or sys.modules.get("cupy") is not None:
-        cupy = sys.modules.get("cupy") or _cupy
-        _generators["cupy"] = cupy.random.default_rng(seed)
+    """Seed the generators of every backend, for reproducible runs.
+
+    Each generator is re-created from ``seed`` on its first use, so a backend
+    loaded after this call (cupy, say) is seeded too.
+    """
+    global _seed
+    _seed = seed
+    _generators.clear()
 
 
 def randn(shape, dtype, xp):

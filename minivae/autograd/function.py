@@ -43,7 +43,9 @@ class Function:
         needs = _grad_enabled and any(t.requires_grad for t in inputs)
         # per input: does the caller want its gradient? ops may skip the others
         self.needs_grad = tuple(needs and t.requires_grad for t in inputs)
-        out = Tensor._wrap(self.forward(*(t.data for t in inputs)), requires_grad=needs)
+        y = self.forward(*(t.data for t in inputs))
+        y = backend.get_array_module(y).asarray(y)  # NumPy turns 0-d results into scalars
+        out = Tensor._wrap(y, requires_grad=needs)
         if needs:
             out.creator = self
             self.inputs = inputs

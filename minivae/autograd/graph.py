@@ -5,6 +5,7 @@ reverse topological order (each one after all the ops that used its output),
 turns its output's gradient into its inputs' gradients. A tensor used twice
 receives the *sum* of both contributions (the multivariable chain rule).
 """
+from ..backend import get_array_module
 
 
 def topological_order(root):
@@ -45,9 +46,10 @@ def backward(root, grad, retain_graph=False):
     for t in reversed(topological_order(root)):
         gy = grads.pop(id(t), None)
         f = t.creator
-        if f is None:  # a leaf: keep the gradient (a fresh copy, never a shared view)
+        if f is None:  # a leaf: keep the gradient (a fresh array, never a shared view)
             if gy is not None:
-                t.grad = gy.copy() if t.grad is None else t.grad + gy
+                xp = get_array_module(gy)  # asarray: NumPy turns 0-d results into scalars
+                t.grad = xp.array(gy) if t.grad is None else xp.asarray(t.grad + gy)
             continue
         if gy is None:
             continue

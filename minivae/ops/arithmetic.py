@@ -85,10 +85,6 @@ class MatMul(Function):
     """a @ b for operands of 2 or more dimensions (leading dimensions broadcast)."""
 
     def forward(self, a, b):
-        if a.ndim < 2 or b.ndim < 2 or a.shape[-1] != b.shape[-2]:
-            raise ValueError(
-                f"matmul: shapes {tuple(a.shape)} and {tuple(b.shape)} don't fit: needs (..., n, k) "
-                "@ (..., k, m) with the same k.")
         self.a, self.b = a, b
         return a @ b
 
@@ -113,9 +109,25 @@ def pow(x, exponent):
     return Pow(exponent)(x)
 
 
+def check_matmul(a_shape, b_shape):
+    """Raise the learner's error, with the shapes as given, when a @ b is undefined."""
+    k_a = a_shape[-1] if a_shape else None
+    k_b = b_shape[-2 if len(b_shape) >= 2 else 0] if b_shape else None
+    try:
+        numpy.broadcast_shapes(a_shape[:-2], b_shape[:-2])
+        batch_ok = True
+    except ValueError:
+        batch_ok = False
+    if k_a is None or k_a != k_b or not batch_ok:
+        raise ValueError(
+            f"matmul: shapes {a_shape} and {b_shape} don't fit: needs (..., n, k) @ (..., k, m) "
+            "with the same k and broadcastable leading dimensions (a 1-D operand is (k,)).")
+
+
 def matmul(a, b):
     """Matrix product; a 1-D operand is treated as a row (left) or column (right) vector."""
     from .shape import reshape  # (1-D operands are promoted by reshaping: no extra backward)
+    check_matmul(tuple(getattr(a, "shape", ())), tuple(getattr(b, "shape", ())))
     a_vec, b_vec = getattr(a, "ndim", 2) == 1, getattr(b, "ndim", 2) == 1
     if a_vec:
         a = reshape(a, 1, -1)  # (1, k)

@@ -25,7 +25,7 @@ def save_checkpoint(path, model, optimizer=None, meta=None):
     scalars = {}
     if optimizer is not None:
         for k, v in _flatten(optimizer.state_dict()).items():
-            if isinstance(v, (int, float, bool, str)) or v is None:
+            if _is_plain(v):
                 scalars[k] = v
             else:
                 arrays[f"optimizer/{k}"] = backend.to_numpy(v)
@@ -66,13 +66,20 @@ def read_checkpoint(path):
     return model_state, _unflatten(optim), meta
 
 
+def _is_plain(v):
+    """A JSON value: Python numbers, strings, None, and tuples/lists of them (Adam's betas)."""
+    if isinstance(v, (tuple, list)):
+        return all(_is_plain(i) for i in v)
+    return isinstance(v, (int, float, bool, str)) or v is None
+
+
 def _flatten(d, prefix=""):
     """{'a': {'b': x}} -> {'a/b': x}; lists become 'a/0', 'a/1', ... (marked to rebuild them)."""
     out = {}
     items = enumerate(d) if isinstance(d, list) else d.items()
     for k, v in items:
         key = f"{prefix}{k}" if not isinstance(d, list) else f"{prefix}#{k}"
-        if isinstance(v, (dict, list)):
+        if isinstance(v, dict) or (isinstance(v, list) and not _is_plain(v)):
             out.update(_flatten(v, key + "/"))
         else:
             out[key] = v
