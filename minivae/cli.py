@@ -54,6 +54,9 @@ def build_parser():
     _use_parser(sub, "reconstruct", "show test images and their reconstructions")
     _use_parser(sub, "generate", "decode random points of the latent space")
     sub.add_parser("info", help="versions, backend, GPU and where data was found")
+    p = sub.add_parser("bench", help="the quick benchmark: per-op table and the VAE step")
+    p.add_argument("--json", default="benchmarks/out/quick.json", help="where to write the JSON")
+    p.add_argument("--batch-size", type=int, default=100)
     return parser
 
 

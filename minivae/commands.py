@@ -143,3 +143,8 @@ def info(args):
         print(f"Fashion-MNIST: {data.find_fashion_mnist()}")
     except FileNotFoundError as exc:
         print(f"Fashion-MNIST: not found. {exc}")
+
+
+def bench(args):
+    from .bench import quick
+    quick.main(args.json, batch=args.batch_size)
