@@ -34,8 +34,8 @@ class BatchNorm(Function):
             var = x.var(axis=self.axes)
             n = x.size // x.shape[1]
             self._update_running(mean, var * (n / max(n - 1, 1)))  # running var is unbiased
-        else:
-            mean, var = self.running_mean, self.running_var
+        else:  # running stats may be kept in another float dtype: compute in x's
+            mean, var = self.running_mean.astype(x.dtype), self.running_var
         self.inv_std = (1 / xp.sqrt(var + self.eps)).astype(x.dtype).reshape(shape)  # (1, C, ...)
         self.x_hat = (x - mean.reshape(shape)) * self.inv_std
         self.weight = weight
@@ -72,6 +72,9 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
     if x.ndim not in (2, 4):
         raise ValueError(f"batch_norm: expected input (N, C) or (N, C, H, W), got shape {x.shape}")
     c = x.shape[1]
+    # a Tensor's data, not the Tensor: `tensor *= m` would rebind, not update the caller's buffer
+    running_mean, running_var = (a.data if isinstance(a, Tensor) else a
+                                 for a in (running_mean, running_var))
     for name, a in (("running_mean", running_mean), ("running_var", running_var),
                     ("weight", weight), ("bias", bias)):
         if a is not None and tuple(a.shape) != (c,):

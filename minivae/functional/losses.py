@@ -5,6 +5,7 @@ Each takes ``reduction``: "mean" (over every element), "sum", or "none" (per ele
 import math
 
 from .. import ops
+from ..autograd.tensor import Tensor
 from .activations import softplus
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -73,5 +74,6 @@ def log_normal_pdf(sample, mean, log_var, axis=1):
         -0.5 * ((sample - mean)^2 * exp(-log_var) + log_var + log(2 pi))
     """
     diff = sample - mean
-    return ops.sum(-0.5 * (diff * diff * ops.exp(-log_var) + log_var + math.log(2 * math.pi)),
-                   axis=axis)
+    # log_var may be a number: the tutorial's prior term is log_normal_pdf(z, 0., 0.)
+    inv_var = ops.exp(-log_var) if isinstance(log_var, Tensor) else math.exp(-log_var)
+    return ops.sum(-0.5 * (diff * diff * inv_var + log_var + math.log(2 * math.pi)), axis=axis)
