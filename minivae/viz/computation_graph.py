@@ -1,0 +1,72 @@
+"""Draw the autograd graph behind a tensor, as Graphviz DOT (DeZero's and micrograd's draw_dot).
+
+Tensors are ellipses labelled with their shape and dtype; ops are boxes named
+by their class (``Mul``, ``Conv2d``, ...). Arrows run the way forward ran,
+from inputs through the op to its output; backward walks them in reverse.
+
+Draw *before* calling ``backward()``: backward frees each op's saved inputs
+as it goes (unless ``backward(retain_graph=True)``), and a freed graph cannot
+be walked any more.
+"""
+import os
+import shutil
+import subprocess
+
+
+def _tensor_label(t):
+    shape = "x".join(str(n) for n in t.shape) or "scalar"
+    grad = ", grad" if t.requires_grad else ""
+    return f"{shape} {t.dtype}{grad}"
+
+
+def to_dot(tensor):
+    """The DOT source of the graph that produced ``tensor`` (a str)."""
+    lines = ["digraph autograd {", "  rankdir=LR;", '  node [fontname="Helvetica", fontsize=10];']
+    seen, stack = set(), [tensor]
+    lines.append(f'  t{id(tensor)} [label="{_tensor_label(tensor)}", shape=ellipse, '
+                 'style=filled, fillcolor="#ffd591", penwidth=2];')
+    seen.add(id(tensor))
+    while stack:
+        t = stack.pop()
+        f = t.creator
+        if f is None:
+            continue
+        if getattr(f, "freed", False) or f.inputs is None:
+            raise RuntimeError(
+                "computation_graph: this graph was freed by backward(); draw it before calling "
+                "backward(), or call backward(retain_graph=True).")
+        lines.append(f'  f{id(f)} [label="{type(f).__name__}", shape=box, style=filled, '
+                     'fillcolor="#bae7ff"];')
+        lines.append(f"  f{id(f)} -> t{id(t)};")
+        for x in f.inputs:
+            if id(x) not in seen:
+                seen.add(id(x))
+                colour = ("#ffd591" if x.creator is not None      # computed
+                          else "#d9f7be" if x.requires_grad          # a parameter
+                          else "#f0f0f0")                            # a constant
+                lines.append(f'  t{id(x)} [label="{_tensor_label(x)}", shape=ellipse, '
+                             f'style=filled, fillcolor="{colour}"];')
+                stack.append(x)
+            lines.append(f"  t{id(x)} -> f{id(f)};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def computation_graph(tensor, path_without_ext):
+    """Write ``<path>.dot`` and, when Graphviz's ``dot`` is installed, ``<path>.png``.
+
+    Returns the paths written. Leaves that require grad (parameters) are green,
+    constants grey, computed tensors orange. Call it before ``backward()``.
+    """
+    dot_path = path_without_ext + ".dot"
+    os.makedirs(os.path.dirname(os.path.abspath(dot_path)), exist_ok=True)
+    with open(dot_path, "w") as f:
+        f.write(to_dot(tensor))
+    written = [dot_path]
+    dot = shutil.which("dot")
+    if dot is not None:
+        png_path = path_without_ext + ".png"
+        subprocess.run([dot, "-Tpng", dot_path, "-o", png_path], check=True, timeout=60,
+                       capture_output=True)
+        written.append(png_path)
+    return written

@@ -1,0 +1,106 @@
+"""Decode a regular grid of a 2-D latent plane: the learned manifold (figure 3-9, TF tutorial).
+
+For a VAE the grid sits at the normal quantiles 0.05 ... 0.95 of each axis
+(scipy's ``norm.ppf``, here :func:`normal.grid_quantiles`): equal shares of
+the prior per cell. An autoencoder has no prior, so its grid spans the range
+of real embeddings instead, as the book does for figure 3-9.
+"""
+import numpy
+
+from ..data import CLASS_NAMES
+from . import normal
+from .canvas import displayable, new_figure, save
+from .inference import decode, encode, is_vae, latent_dim
+from .latent_scatter import plot_embeddings
+
+
+def grid_axes(vae, n, z=None):
+    """The ``n`` coordinates on each axis: normal quantiles for a VAE, else the span of embeddings ``z``."""
+    if vae:
+        return normal.grid_quantiles(n), normal.grid_quantiles(n)
+    if z is None:
+        raise ValueError("latent_grid: an autoencoder's latent space has no prior to take quantiles "
+                         "of; pass images= so the grid can span their embeddings")
+    lo, hi = z.min(axis=0), z.max(axis=0)
+    return numpy.linspace(lo[0], hi[0], n), numpy.linspace(lo[1], hi[1], n)
+
+
+def grid_points(xs, ys):
+    """The latent points of the grid, row by row from the top: (len(ys) * len(xs), 2).
+
+    Row 0 holds the largest z[1], so the picture has the orientation of a scatter plot.
+    """
+    gx, gy = numpy.meshgrid(xs, ys[::-1])  # (rows, columns) each
+    return numpy.stack([gx.ravel(), gy.ravel()], axis=1).astype(numpy.float32)
+
+
+def _check_2d(model):
+    dim = latent_dim(model)
+    if dim != 2:
+        raise ValueError(f"latent_grid: needs a 2-D latent space, the model's has {dim} dimensions; "
+                         "train with --latent-dim 2 to draw the manifold")
+
+
+def mosaic(tiles, rows, columns):
+    """``rows * columns`` images (H, W[, 3]) joined into one picture (rows*H, columns*W[, 3])."""
+    h, w = tiles.shape[1:3]
+    grid = tiles.reshape((rows, columns, h, w) + tiles.shape[3:])  # (rows, columns, H, W[, 3])
+    grid = numpy.moveaxis(grid, 2, 1)  # (rows, H, columns, W[, 3])
+    return grid.reshape((rows * h, columns * w) + tiles.shape[3:])
+
+
+def latent_grid(model, path, n=15, images=None):
+    """Decode an ``n`` x ``n`` grid of the 2-D latent plane into one picture; return the Figure.
+
+    Ticks give the z values of each row and column. ``images`` are needed only
+    for an autoencoder, whose grid spans their embeddings.
+    """
+    _check_2d(model)
+    vae = is_vae(model)
+    z = None if images is None or vae else encode(model, images)  # (N, 2)
+    xs, ys = grid_axes(vae, n, z)
+    tiles = displayable(decode(model, grid_points(xs, ys)))  # (n * n, H, W[, 3])
+    fig = new_figure(8, 8)
+    ax = fig.add_subplot(1, 1, 1)
+    picture = mosaic(tiles, n, n)
+    ax.imshow(picture, cmap="gray_r" if picture.ndim == 2 else None, vmin=0, vmax=1)
+    h, w = tiles.shape[1:3]
+    ticks = numpy.arange(n)
+    ax.set_xticks(ticks * w + w / 2, [f"{round(x, 2) + 0.0:.2f}" for x in xs], rotation=90, fontsize=7)
+    ax.set_yticks(ticks * h + h / 2, [f"{round(y, 2) + 0.0:.2f}" for y in ys[::-1]], fontsize=7)
+    ax.set_xlabel("z[0]")
+    ax.set_ylabel("z[1]")
+    kind = "normal quantiles 0.05 ... 0.95" if vae else "span of the embeddings"
+    ax.set_title(f"decoded {n} x {n} grid of the latent plane ({kind})")
+    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.1, top=0.95)
+    return save(fig, path)
+
+
+def latent_grid_over_embeddings(model, images, labels, path, n=15, class_names=CLASS_NAMES):
+    """The book's figure 3-9: the embeddings' scatter with the decoded grid drawn over it.
+
+    Each decoded image sits at the latent point it came from, so one sees
+    which region of the plane turns into which kind of item, and that gaps
+    between the classes decode to poorly formed images. Returns the Figure.
+    """
+    _check_2d(model)
+    z = encode(model, images)  # (N, 2)
+    xs, ys = grid_axes(is_vae(model), n, z)
+    tiles = displayable(decode(model, grid_points(xs, ys)))  # (n * n, H, W[, 3])
+    fig = new_figure(10, 8)
+    ax = fig.add_subplot(1, 1, 1)
+    plot_embeddings(ax, z, labels, class_names, size=2, alpha=0.5)
+    width = 0.9 * numpy.min(numpy.diff(xs)) if n > 1 else 1.0
+    height = 0.9 * numpy.min(numpy.diff(ys)) if n > 1 else 1.0
+    points = grid_points(xs, ys)
+    for (x, y), tile in zip(points, tiles):
+        ax.imshow(tile, cmap="gray_r" if tile.ndim == 2 else None, vmin=0, vmax=1, alpha=0.8,
+                  extent=(x - width / 2, x + width / 2, y - height / 2, y + height / 2), zorder=3)
+    ax.set_xlim(min(xs[0] - width, z[:, 0].min()), max(xs[-1] + width, z[:, 0].max()))
+    ax.set_ylim(min(ys[0] - height, z[:, 1].min()), max(ys[-1] + height, z[:, 1].max()))
+    ax.set_aspect("auto")  # imshow made it "equal"; the plane's two axes may span different ranges
+    ax.set_xlabel("z[0]")
+    ax.set_ylabel("z[1]")
+    ax.set_title(f"decoded grid over {len(z)} embeddings")
+    fig.subplots_adjust(left=0.08, right=0.78, bottom=0.07, top=0.95)
+    return save(fig, path)

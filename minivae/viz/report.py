@@ -1,0 +1,147 @@
+"""The run report: one self-contained report.html per run folder.
+
+Hyperparameters, the model's layer tables, the loss history and every figure,
+with the images embedded as base64 ``data:`` URIs, so the single file can be
+mailed, copied off a GPU server or opened offline and still show everything.
+"""
+import base64
+import html
+import json
+import math
+import os
+
+REPORT = "report.html"
+# what a checkpoint's meta holds besides the hyperparameters (the history has its own table)
+NOT_HYPERPARAMETERS = ("history", "rng", "format", "optimizer_scalars")
+MIME = {".png": "image/png", ".gif": "image/gif", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+
+STYLE = """
+body { font-family: -apple-system, Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1100px;
+       color: #222; padding: 0 1em; }
+h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 1.6em; border-bottom: 1px solid #ddd; }
+table { border-collapse: collapse; font-size: 0.9em; }
+td, th { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }
+th { background: #f3f3f3; } td.key { text-align: left; font-weight: 600; }
+td.value { text-align: left; }
+pre { background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.8em; }
+figure { margin: 1.2em 0; } figure img { max-width: 100%; border: 1px solid #eee; }
+figcaption { font-size: 0.9em; color: #555; margin-top: 0.3em; }
+"""
+
+
+def data_uri(path):
+    """The file's bytes as a ``data:<mime>;base64,...`` URI, for an <img> needing no other file."""
+    mime = MIME.get(os.path.splitext(path)[1].lower(), "application/octet-stream")
+    with open(path, "rb") as f:
+        return f"data:{mime};base64," + base64.b64encode(f.read()).decode("ascii")
+
+
+def _flatten(meta, prefix=""):
+    """{'model_args': {'beta': 500}} -> [('model_args.beta', 500)]."""
+    rows = []
+    for key, value in meta.items():
+        if isinstance(value, dict):
+            rows += _flatten(value, f"{prefix}{key}.")
+        else:
+            rows.append((prefix + str(key), value))
+    return rows
+
+
+def _cell(value):
+    if isinstance(value, float):
+        return "nan" if math.isnan(value) else f"{value:.6g}"
+    if isinstance(value, (list, tuple)):
+        return html.escape(json.dumps(value))
+    return html.escape(str(value))
+
+
+def _hyperparameters(meta):
+    shown = {k: v for k, v in (meta or {}).items() if k not in NOT_HYPERPARAMETERS}
+    rows = "".join(f'<tr><td class="key">{html.escape(k)}</td><td class="value">{_cell(v)}</td></tr>'
+                   for k, v in _flatten(shown))
+    return f"<table>{rows}</table>" if rows else "<p>(no hyperparameters recorded)</p>"
+
+
+def _history(history):
+    if not history:
+        return "<p>(no epochs recorded)</p>"
+    columns = list(dict.fromkeys(k for record in history for k in record))
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{_cell(r.get(c, ''))}</td>" for c in columns) + "</tr>"
+                   for r in history)
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _summaries(model):
+    """The Keras-style tables of ``model.encoder`` and ``model.decoder``, where they have one."""
+    parts = []
+    for name in ("encoder", "decoder"):
+        part = getattr(model, name, None) if model is not None else None
+        if part is None or not callable(getattr(part, "summary", None)):
+            continue
+        try:
+            text = part.summary(print_fn=None)
+        except TypeError:  # a summary() without print_fn
+            text = part.summary()
+        if isinstance(text, str):
+            parts.append(f"<pre>{html.escape(text)}</pre>")
+    return "".join(parts)
+
+
+def _figures(figures, captions):
+    out = []
+    for path in figures:
+        if os.path.splitext(path)[1].lower() not in MIME or not os.path.exists(path):
+            continue
+        name = os.path.basename(path)
+        caption = captions.get(name, name)
+        out.append(f'<figure><img src="{data_uri(path)}" alt="{html.escape(name)}">'
+                   f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+    return "".join(out)
+
+
+def write_report(out_dir, meta, history, model, figures, captions=None):
+    """Write ``out_dir/report.html`` and return its path.
+
+    meta: the run's hyperparameters (a dict, nested dicts flattened); history:
+    the per-epoch dicts of history.json; model: for its layer tables (None to
+    skip); figures: image paths, embedded in order; captions: file name -> text.
+    """
+    if captions is None:
+        from .run_figures import CAPTIONS as captions
+    title = f"minivae run: {(meta or {}).get('model', os.path.basename(os.path.abspath(out_dir)))}"
+    summaries = _summaries(model)
+    page = (
+        f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>"
+        f"<h1>{html.escape(title)}</h1>"
+        f"<h2>Hyperparameters</h2>{_hyperparameters(meta)}"
+        + (f"<h2>Model</h2>{summaries}" if summaries else "")
+        + f"<h2>History</h2>{_history(history)}"
+        f"<h2>Figures</h2>{_figures(figures, captions)}"
+        "</body></html>\n")
+    os.makedirs(out_dir, exist_ok=True)
+    path = os.path.join(out_dir, REPORT)
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(page)
+    os.replace(tmp, path)
+    return path
+
+
+def rebuild_report(run_dir, data=None, grid_size=15):
+    """Redraw every figure and report.html of a run folder (or its checkpoint.npz) and history.json.
+
+    data: the folder holding the data set (default: where minivae finds it).
+    Returns the paths written, as :func:`run_figures` does.
+    """
+    from .. import recipes
+    from ..commands import load_run
+    from ..training import HISTORY, read_history
+    from .run_figures import run_figures
+    model, meta = load_run(run_dir)
+    run_dir = run_dir if os.path.isdir(run_dir) else os.path.dirname(os.path.abspath(run_dir))
+    history_path = os.path.join(run_dir, HISTORY)
+    history = read_history(history_path) if os.path.exists(history_path) else []
+    _, val_x, val_labels, _ = recipes.load_dataset(meta["dataset"], data, meta.get("limit"))
+    return run_figures(model, run_dir, meta, val_x, val_labels, history, grid_size=grid_size)

@@ -1,0 +1,128 @@
+"""After training: every figure that applies to the model, then the run report.
+
+Which figures apply:
+
+- always: reconstructions, samples of N(0, I), morphing, loss curves
+- a 2-D latent space: the scatter coloured by label, the decoded grid, the
+  grid over the embeddings (and, for a VAE, the scatter through the CDF)
+- a VAE, or any latent space wider than 2: per-dimension histograms vs N(0, 1)
+- labels given (Fashion-MNIST): latent arithmetic with the "Sandal" vector
+- per-epoch frames in out_dir/epochs (written by :class:`EpochSamples`): training.gif
+"""
+import os
+import warnings
+
+import numpy
+
+from .. import backend
+from ..data import CLASS_NAMES
+from .epoch_samples import GIF, animate, epoch_frames
+from .inference import is_vae, latent_dim
+from .latent_arithmetic import latent_arithmetic
+from .latent_grid import latent_grid, latent_grid_over_embeddings
+from .latent_histograms import latent_histograms
+from .latent_scatter import latent_scatter, latent_scatter_cdf
+from .loss_curves import loss_curves
+from .morph import morph
+from .reconstructions import reconstructions
+from .report import write_report
+from .samples import random_samples
+
+MAX_SCATTER = 5000  # points in scatters and histograms: enough to see the shape, quick to draw
+ATTRIBUTE_LABEL = 5  # Fashion-MNIST's "Sandal": the attribute of the arithmetic figure
+
+CAPTIONS = {
+    "reconstructions.png": "Test images (top) and their reconstructions (bottom): book figures 3-6, 3-16.",
+    "samples.png": "Decoded points z ~ N(0, I): book figures 3-8, 3-13, 3-18. A VAE's look like the "
+                   "data; a plain autoencoder's often do not.",
+    "latent_scatter.png": "Test-set embeddings coloured by label (never seen in training): figures 3-7, 3-14.",
+    "latent_scatter_cdf.png": "The same embeddings through the N(0, 1) CDF (p-values): figure 3-14, right.",
+    "latent_grid.png": "Decoded grid of the latent plane (normal quantiles 0.05 ... 0.95 for a VAE): "
+                       "the TF tutorial's manifold.",
+    "latent_grid_over_embeddings.png": "Decoded grid drawn over the embeddings: figure 3-9.",
+    "latent_histograms.png": "Each latent dimension of z against the N(0, 1) density: figure 3-17.",
+    "latent_arithmetic.png": "Adding multiples of an attribute vector (mean z with minus mean z "
+                             "without): figure 3-19.",
+    "morph.png": "Decoding the straight line between two encodings: figure 3-20.",
+    "loss_curves.png": "Training and validation losses per epoch.",
+    GIF: "The same 16 latent points decoded after each epoch (the TF tutorial's animation).",
+}
+
+
+def _subset(n, size, rng):
+    """Sorted indices of at most ``size`` of ``n`` items, chosen by ``rng``."""
+    if n <= size:
+        return numpy.arange(n)
+    return numpy.sort(rng.choice(n, size, replace=False))
+
+
+def _morph_pair(val_x, val_labels):
+    """Two test images to morph between: of different classes when labels say so."""
+    if val_labels is not None:
+        others = numpy.nonzero(numpy.asarray(val_labels) != val_labels[0])[0]
+        if len(others):
+            return val_x[0], val_x[int(others[0])]
+    return val_x[0], val_x[1]
+
+
+def figure_plan(model, val_x, val_labels, history, seed=0, grid_size=15):
+    """(file name, function drawing it into a path) for each figure that applies to this model."""
+    vae, dim = is_vae(model), latent_dim(model)
+    rng = numpy.random.default_rng(seed)
+    chosen = _subset(len(val_x), MAX_SCATTER, rng)
+    x = val_x[chosen]
+    labels = None if val_labels is None else numpy.asarray(val_labels)[chosen]
+    plan = [("reconstructions.png", lambda p: reconstructions(model, val_x[:10], p)),
+            ("samples.png", lambda p: random_samples(model, 30, p))]
+    if dim == 2:
+        plan.append(("latent_scatter.png", lambda p: latent_scatter(model, x, labels, p)))
+        if vae:
+            plan.append(("latent_scatter_cdf.png", lambda p: latent_scatter_cdf(model, x, labels, p)))
+        plan.append(("latent_grid.png", lambda p: latent_grid(model, p, n=grid_size, images=x)))
+        plan.append(("latent_grid_over_embeddings.png",
+                     lambda p: latent_grid_over_embeddings(model, x, labels, p, n=grid_size)))
+    if vae or dim > 2:
+        plan.append(("latent_histograms.png", lambda p: latent_histograms(model, x, p)))
+    if labels is not None:
+        has = labels == ATTRIBUTE_LABEL
+        if has.any() and not has.all():
+            plan.append(("latent_arithmetic.png", lambda p: latent_arithmetic(
+                model, x, has, p, attribute_name=CLASS_NAMES[ATTRIBUTE_LABEL])))
+    if len(val_x) >= 2:
+        a, b = _morph_pair(val_x, val_labels)
+        plan.append(("morph.png", lambda p: morph(model, a, b, p)))
+    if history:
+        plan.append(("loss_curves.png", lambda p: loss_curves(history, p)))
+    return plan
+
+
+def run_figures(model, out_dir, meta, val_x, val_labels, history, seed=0, grid_size=15):
+    """Draw every applicable figure into ``out_dir``, then ``report.html``; return the paths written.
+
+    val_x: validation images (N, C, H, W); val_labels: their class labels, or
+    None (faces). Random draws use ``seed`` and minivae's generator is put back
+    as it was afterwards. grid_size: images per side of the decoded latent grids. A figure that fails is reported as a warning and
+    skipped, so a finished training run always gets the rest of its report.
+    """
+    os.makedirs(out_dir, exist_ok=True)
+    state = backend.rng_state()
+    backend.manual_seed(seed)
+    written = []
+    try:
+        plan = figure_plan(model, val_x, val_labels, history, seed, grid_size)
+        frames = epoch_frames(out_dir)  # left by EpochSamples during training, if it was used
+        if frames:
+            plan.append((GIF, lambda p: animate(frames, p)))
+        for name, draw in plan:
+            path = os.path.join(out_dir, name)
+            try:
+                draw(path)
+            except Exception as exc:  # a figure is not worth losing the run's report over
+                warnings.warn(f"run_figures: {name} was not drawn: {type(exc).__name__}: {exc}",
+                              stacklevel=2)
+                continue
+            written.append(path)
+    finally:
+        backend.set_rng_state(state)
+    written.append(write_report(out_dir, meta, history, model, written, CAPTIONS))
+    return written
