@@ -3,6 +3,9 @@
     minivae train --model fashion-vae            # the book's VAE, 5 epochs, figures in runs/fashion-vae
     minivae reconstruct --checkpoint runs/fashion-vae
     minivae generate --checkpoint runs/fashion-vae
+    minivae report runs/fashion-vae
+    minivae bench
+    minivae exercise check tutorials/exercises/01_sigmoid.py
     minivae info
 """
 import argparse
@@ -17,7 +20,8 @@ def _train_parser(sub):
     p = sub.add_parser("train", help="train a model of the sources and write its run folder")
     p.add_argument("--model", default="fashion-vae", help="one of: " + ", ".join(MODELS))
     p.add_argument("--dataset", default=None,
-                   help="fashion-mnist, mnist, cifar10 or celeba (default: the model's own)")
+                   help="fashion-mnist, mnist, mnist-binarized, cifar10 or celeba "
+                        "(default: the model's own)")
     p.add_argument("--epochs", type=int, help="default: the source's")
     p.add_argument("--batch-size", type=int, help="default: the source's")
     p.add_argument("--lr", type=float, help="learning rate (default: the source's)")
@@ -54,9 +58,19 @@ def build_parser():
     _use_parser(sub, "reconstruct", "show test images and their reconstructions")
     _use_parser(sub, "generate", "decode random points of the latent space")
     sub.add_parser("info", help="versions, backend, GPU and where data was found")
+    p = sub.add_parser("report", help="redraw a run's figures and report.html from its checkpoint")
+    p.add_argument("run_dir", help="the run folder, e.g. runs/fashion-vae")
+    p.add_argument("--data", default=None, help="folder holding the data set's files")
+    p.add_argument("--backend", choices=("numpy", "cupy"), default=None)
     p = sub.add_parser("bench", help="the quick benchmark: per-op table and the VAE step")
     p.add_argument("--json", default="benchmarks/out/quick.json", help="where to write the JSON")
     p.add_argument("--batch-size", type=int, default=100)
+    p = sub.add_parser("exercise", help="the gradient exercises of tutorials/exercises")
+    actions = p.add_subparsers(dest="action", required=True)
+    check = actions.add_parser("check", help="gradcheck an exercise's backward: PASS (exit 0) "
+                               "or which input and element are wrong (exit 1)")
+    check.add_argument("file", help="the exercise, e.g. tutorials/exercises/01_sigmoid.py")
+    check.add_argument("--backend", choices=("numpy", "cupy"), default="numpy")
     return parser
 
 

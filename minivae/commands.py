@@ -43,7 +43,7 @@ def train(args):
         model_args["latent_dim"] = args.latent_dim
     if args.beta is not None:
         if "beta" not in model_args:
-            raise UserError(f"--beta: the {args.model} has no KL term, so no beta")
+            raise UserError(f"--beta: the {args.model} takes no beta (its source fixes its loss)")
         model_args["beta"] = args.beta
     epochs = args.epochs or recipe.epochs
     batch_size = args.batch_size or recipe.batch_size
@@ -67,10 +67,13 @@ def train(args):
     if len(train_x) < batch_size:
         raise UserError(f"--batch-size {batch_size} is larger than the {len(train_x)} training "
                         "images; lower it or raise --limit")
+    callbacks = [] if args.no_figures else [_epoch_samples(model, out)]
+    if recipe.test_elbo:
+        callbacks.append(_print_test_elbo)
     try:
         history = fit(model, train_x, epochs, batch_size, optimizer, validation=val_x,
                       seed=args.seed, out_dir=out, resume=args.resume, quiet=args.quiet or None,
-                      meta=meta)
+                      meta=meta, on_epoch_end=lambda e, r: [c(e, r) for c in callbacks])
     except TrainingDiverged as exc:
         raise UserError(str(exc)) from None
     except FileNotFoundError as exc:
@@ -78,6 +81,18 @@ def train(args):
     if not args.no_figures:
         _figures(model, out, meta, val_x, val_labels, history)
     print(f"done: {out}/history.json, {out}/checkpoint.npz", flush=True)
+
+
+def _epoch_samples(model, out):
+    """The TF tutorial's per-epoch sample grid on fixed latent points (the GIF's frames)."""
+    from .viz import EpochSamples
+    return EpochSamples(model, out)
+
+
+def _print_test_elbo(epoch, record):
+    """The TF tutorial's line: the test-set ELBO is minus the validation total loss."""
+    print(f"Epoch: {epoch}, Test set ELBO: {-record['val_total_loss']:.4f}, "
+          f"time elapse for current epoch: {record['seconds']:.1f} s", flush=True)
 
 
 def _figures(model, out, meta, val_x, val_labels, history):
@@ -148,3 +163,23 @@ def info(args):
 def bench(args):
     from .bench import quick
     quick.main(args.json, batch=args.batch_size)
+
+
+def exercise(args):
+    """`minivae exercise check FILE`: print the verdict; exit 0 on PASS, 1 otherwise."""
+    from .exercises import check_exercise
+    _backend(args.backend)
+    try:
+        verdict = check_exercise(args.file, device=args.backend)
+    except FileNotFoundError as exc:
+        raise UserError(str(exc)) from None
+    print(verdict)
+    return 0 if verdict.passed else 1
+
+
+def report(args):
+    """`minivae report DIR`: redraw the figures and report.html of a run from its checkpoint."""
+    from .viz import rebuild_report
+    _backend(args.backend)
+    for path in rebuild_report(args.run_dir, data=args.data):
+        print(path)

@@ -2,6 +2,7 @@
 
 These are the defaults of `minivae train --model NAME`; every flag overrides them.
 """
+import warnings
 from dataclasses import dataclass, field
 
 from . import data
@@ -17,6 +18,7 @@ class Recipe:
     optimizer: str = "adam"
     model_args: dict = field(default_factory=dict)  # beta, latent_dim, ...
     source: str = ""
+    test_elbo: bool = False  # print the TF tutorial's "Test set ELBO" (-val_total_loss) each epoch
 
 
 RECIPES = {
@@ -29,9 +31,17 @@ RECIPES = {
     "faces-vae": Recipe("faces-vae", "celeba", 10, 128, 5e-4,
                         model_args={"latent_dim": 200, "beta": 2000},
                         source="Generative Deep Learning, ch. 3, faces VAE"),
+    "cvae": Recipe("cvae", "mnist-binarized", 10, 32, 1e-4, model_args={"latent_dim": 2},
+                   source="TensorFlow tutorial, convolutional VAE", test_elbo=True),
+    "mlp-vae": Recipe("mlp-vae", "mnist", 20, 100, 1e-3, optimizer="rmsprop",
+                      model_args={"latent_dim": 2}, source="Keras blog, MLP VAE"),
+    "cifar-vae": Recipe("cifar-vae", "cifar10", 50, 128, 1e-4, model_args={"latent_dim": 128},
+                        source="PyTorch blog, CIFAR-10 VAE"),
 }
 
-DATASETS = ("fashion-mnist", "celeba")
+# mnist: the Keras blog's input, in [0, 1], 28x28 (the MLP VAE flattens it itself);
+# mnist-binarized: the TF tutorial's, 0 or 1 (threshold 0.5); cifar10: the PyTorch blog's, [-1, 1].
+DATASETS = ("fashion-mnist", "celeba", "mnist", "mnist-binarized", "cifar10")
 
 
 class DatasetNotFound(ValueError):
@@ -56,4 +66,26 @@ def load_dataset(name, path=None, limit=None):
         images = folder.images
         n_val = max(1, len(images) // 10)
         return images[n_val:], images[:n_val], None, f"CelebA-style faces from {path}, 32x32"
+    if name in ("mnist", "mnist-binarized"):
+        train, _, found = data.load_mnist(path, "train")  # warns when Fashion-MNIST stands in
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the same warning, for the test split
+            test, test_labels, _ = data.load_mnist(path, "test")
+        train, test = (data.add_channel_axis(data.scale_to_unit(x[:limit])) for x in (train, test))
+        how = "scaled to [0, 1], 28x28"
+        if name == "mnist-binarized":
+            train, test = data.binarize(train), data.binarize(test)
+            how = "binarized at 0.5, 28x28"
+        what = ("MNIST" if found == "mnist" else
+                "Fashion-MNIST standing in for MNIST (not found: pass --data or set MINIVAE_MNIST)")
+        return train, test, test_labels[:limit], f"{what}, {how}"
+    if name == "cifar10":
+        try:
+            train, _ = data.load_cifar10(path, "train")
+            test, test_labels = data.load_cifar10(path, "test")
+        except FileNotFoundError as exc:
+            raise DatasetNotFound(f"CIFAR-10 is needed: pass --data DIR (the cifar-10-batches-py "
+                                  f"folder) or set MINIVAE_CIFAR10. {exc}") from None
+        train, test = data.scale_to_symmetric(train[:limit]), data.scale_to_symmetric(test[:limit])
+        return train, test, test_labels[:limit], "CIFAR-10, scaled to [-1, 1]"
     raise DatasetNotFound(f"unknown dataset {name!r}: choose one of {', '.join(DATASETS)}")

@@ -83,3 +83,22 @@ def test_info_prints_backend_and_data(capsys):
     assert cli.main(["info"]) == 0
     printed = capsys.readouterr().out
     assert "default backend: numpy" in printed and "Fashion-MNIST" in printed and "CuPy" in printed
+
+
+def test_train_with_figures_writes_the_report_and_gif_and_report_rebuilds(tmp_path):
+    fashion_or_skip()
+    out = str(tmp_path / "run")
+    args = ["train", "--model", "fashion-vae", "--epochs", "2", "--limit", "64", "--batch-size",
+            "32", "--quiet", "--out", out]
+    assert cli.main(args) == 0
+    written = set(os.listdir(out))
+    assert {"report.html", "training.gif", "reconstructions.png", "loss_curves.png"} <= written
+    os.remove(os.path.join(out, "report.html"))
+    assert cli.main(["report", out]) == 0
+    assert os.path.getsize(os.path.join(out, "report.html")) > 10_000
+
+
+def test_beta_is_refused_for_a_model_without_one(capsys, tmp_path):
+    assert cli.main(["train", "--model", "fashion-autoencoder", "--beta", "3", "--out",
+                     str(tmp_path)] + QUICK) == 2
+    assert "takes no beta" in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""minivae.models: the three models of the book's chapter 3.
+"""minivae.models: the three models of the book's chapter 3 and one model of each blog.
 
     model = minivae.models.build("fashion-vae")      # or fashion_vae(latent_dim=2, beta=500)
     optimizer = minivae.optim.Adam(model.parameters())
@@ -10,7 +10,10 @@ from .vae import VAE
 from .vae_encoder import VAEEncoder
 from .fashion import fashion_autoencoder, fashion_vae
 from .faces import faces_vae
+from .cvae import CVAE, cvae
+from .mlp_vae import mlp_vae
+from .cifar_vae import cifar_vae
 from .registry import MODELS, build
 
 __all__ = ["Model", "Autoencoder", "VAE", "VAEEncoder", "fashion_autoencoder", "fashion_vae",
-           "faces_vae", "MODELS", "build"]
+           "faces_vae", "CVAE", "cvae", "mlp_vae", "cifar_vae", "MODELS", "build"]

@@ -11,9 +11,17 @@ def pair(v):
 
 
 def check_padding(padding, layer):
+    """Keras' "valid" or "same", or PyTorch's int (or pair): that many zeros on each side."""
+    if isinstance(padding, (int, tuple, list)) and not isinstance(padding, bool):
+        pads = pair(padding)
+        if len(pads) != 2 or min(pads) < 0:
+            raise ValueError(f"{layer}: an explicit padding is an int >= 0 or a pair of them, "
+                             f"got {padding!r}.")
+        return pads
     padding = str(padding).lower()
     if padding not in ("valid", "same"):
-        raise ValueError(f"{layer}: padding must be 'valid' or 'same' (Keras' choices), got {padding!r}.")
+        raise ValueError(f"{layer}: padding must be 'valid' or 'same' (Keras' choices) or an int "
+                         f"(PyTorch's), got {padding!r}.")
     return padding
 
 
@@ -31,7 +39,8 @@ class Conv2D(Layer):
     """``Conv2D(filters, kernel_size, strides=1, padding="valid", activation=None)``.
 
     Output size per spatial axis, for input size H, kernel k and stride s:
-    "valid": floor((H - k) / s) + 1;  "same": ceil(H / s) (zeros padded around).
+    "valid": floor((H - k) / s) + 1;  "same": ceil(H / s) (zeros padded around);
+    an int p (PyTorch's padding=p): floor((H + 2p - k) / s) + 1.
     kernel has shape (filters, C_in, kh, kw); parameters: filters * C_in * kh * kw + filters.
     """
 
@@ -61,7 +70,8 @@ class Conv2D(Layer):
         k, s = self.kernel_size[axis], self.strides[axis]
         if self.padding == "same":
             return math.ceil(n / s)
-        return (n - k) // s + 1
+        p = 0 if self.padding == "valid" else self.padding[axis]
+        return (n + 2 * p - k) // s + 1
 
     def shape_hint(self, expected, received):
         return channels_first_hint(expected, received)

@@ -11,7 +11,8 @@ class Conv2DTranspose(Layer):
     Each input pixel spreads a (kh, kw) window of weights over the output; with
     stride s the windows are s apart, so the output is about s times larger.
     Output size per axis (Keras, output_padding=None), input size H, kernel k:
-    "same": H * s;  "valid": H * s + max(k - s, 0).
+    "same": H * s;  "valid": H * s + max(k - s, 0);
+    an int p (PyTorch's padding=p, output_padding=0): (H - 1) * s + k - 2p.
     kernel has shape (C_in, filters, kh, kw); parameters: C_in * filters * kh * kw + filters.
     """
 
@@ -44,14 +45,16 @@ class Conv2DTranspose(Layer):
         k, s = self.kernel_size[axis], self.strides[axis]
         if self.padding == "same":
             return n * s
-        return n * s + max(k - s, 0)
+        if self.padding == "valid":
+            return n * s + max(k - s, 0)
+        return (n - 1) * s + k - 2 * self.padding[axis]
 
     def shape_hint(self, expected, received):
         return channels_first_hint(expected, received)
 
     def forward(self, x):
         # "valid" with k < s: Keras still gives H * s (the last s - k rows only get the bias)
-        extra = (0, 0) if self.padding == "same" else tuple(
+        extra = (0, 0) if self.padding != "valid" else tuple(
             max(s - k, 0) for s, k in zip(self.strides, self.kernel_size))
         y = F.conv_transpose2d(x, self.kernel, self.bias, stride=self.strides, padding=self.padding,
                                output_padding=extra)
