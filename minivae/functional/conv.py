@@ -50,12 +50,6 @@ def _grid_to_image(grid, weight, g):
     """transposed conv: grid (N, C_grid, out_h, out_w) -> image (N, C_image, H, W), plus grid rows."""
     n, c_grid, c_image = grid.shape[0], weight.shape[0], weight.shape[1]
     rows = grid.transpose(0, 2, 3, 1).reshape(-1, c_grid)  # (N*out_h*out_w, C_grid)
-    flipped = _as_stride1_conv(g)
-    if flipped is not None and c_grid < c_image:
-        # gather instead of scatter: im2col rows of C_grid channels are smaller than C_image ones
-        kernel = weight[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)  # (C_image, C_grid, kh, kw)
-        image, _ = _image_to_grid(grid, kernel, flipped)
-        return image, rows
     w_mat = weight.transpose(0, 2, 3, 1).reshape(c_grid, -1)  # (C_grid, kh*kw*C_image)
     cols = rows @ w_mat  # (N*out_h*out_w, kh*kw*C_image): the one matrix product
     image = col2im(cols, g.padded_shape(n, c_image), g.kh, g.kw, g.sh, g.sw, *g.grid_hw)
@@ -65,17 +59,26 @@ def _grid_to_image(grid, weight, g):
     return image.transpose(0, 3, 1, 2), rows  # (N, C_image, H, W)
 
 
-def _as_stride1_conv(g):
-    """A stride-1 transposed conv is a plain conv with the kernel flipped and C_in, C_out swapped.
+def _swapped(g):
+    """At stride 1, the geometry of the same map seen from the other side (or None).
 
-    That conv pads the grid by kh - 1 - top above and kh - 1 - bottom below (the "full"
-    correlation); returns its Geometry, or None where stride > 1 or padding >= kernel.
+    A stride-1 convolution is a transposed convolution with the kernel flipped
+    and its two channel axes swapped, and the other way round: image and grid
+    trade places and the padding p becomes k - 1 - p (the "full" correlation).
+    Both Functions above keep intermediates of kh*kw*C_image columns, so the
+    cheaper side is the one whose *image* has fewer channels. None where the
+    stride is not 1 or the padding is k or more.
     """
     top, bottom, left, right = g.pads
     pads = (g.kh - 1 - top, g.kh - 1 - bottom, g.kw - 1 - left, g.kw - 1 - right)
     if (g.sh, g.sw) != (1, 1) or min(pads) < 0:
         return None
     return Geometry(g.kh, g.kw, 1, 1, pads, g.grid_hw, g.image_hw)
+
+
+def _flip(weight):
+    """(A, B, kh, kw) -> (B, A, kh, kw) rotated by 180 degrees, through differentiable ops."""
+    return weight[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)
 
 
 def _weight_grad(grid_rows, image_cols, weight_shape):
@@ -120,6 +123,7 @@ class ConvTranspose2d(Function):
 
     def backward(self, gy):
         gx, image_cols = _image_to_grid(gy, self.weight, self.g)  # the conv of gy
+        gx = gx if self.needs_grad[0] else None
         gw = _weight_grad(self.rows, image_cols, self.weight.shape)
         gb = gy.sum(axis=(0, 2, 3)) if len(self.needs_grad) == 3 else None
         return gx, gw, gb
@@ -177,6 +181,9 @@ def conv2d(x, weight, bias=None, stride=1, padding=0):
                          f"even after padding {pads}")
     g = Geometry(kh, kw, sh, sw, pads, (h, w), grid_hw)
     inputs = (x, weight) if bias is None else (x, weight, bias)
+    swapped = _swapped(g)
+    if swapped is not None and weight.shape[0] < weight.shape[1]:  # C_out < C_in: go the other way
+        return ConvTranspose2d(swapped)(x, _flip(weight), *inputs[2:])
     return Conv2d(g)(*inputs)
 
 
@@ -207,4 +214,7 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
                          f"{x.shape} and kernel {weight.shape[2:]}")
     g = Geometry(kh, kw, sh, sw, pads, image_hw, grid_hw)
     inputs = (x, weight) if bias is None else (x, weight, bias)
+    swapped = _swapped(g)
+    if swapped is not None and weight.shape[0] < weight.shape[1]:  # C_in < C_out: go the other way
+        return Conv2d(swapped)(x, _flip(weight), *inputs[2:])
     return ConvTranspose2d(g)(*inputs)
