@@ -52,7 +52,7 @@ class Conv2D(Layer):
         self.filters = int(filters)
         self.kernel_size = pair(kernel_size)
         self.strides = pair(strides)
-        self.padding = check_padding(padding, "Conv2D")
+        self.padding = check_padding(padding, type(self).__name__)
         self.use_bias = use_bias
         self.activation_name = activations.name_of(activation)
         self.activation = activations.get(activation)

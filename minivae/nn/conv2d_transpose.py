@@ -1,11 +1,10 @@
 """Conv2DTranspose: the convolution run backwards, which grows a small grid into an image."""
 from .. import functional as F
-from . import activations, init
-from .conv2d import channels_first_hint, check_padding, pair
-from .layer import Layer
+from . import init
+from .conv2d import Conv2D
 
 
-class Conv2DTranspose(Layer):
+class Conv2DTranspose(Conv2D):
     """``Conv2DTranspose(filters, kernel_size, strides=1, padding="valid", activation=None)``.
 
     Each input pixel spreads a (kh, kw) window of weights over the output; with
@@ -14,20 +13,8 @@ class Conv2DTranspose(Layer):
     "same": H * s;  "valid": H * s + max(k - s, 0);
     an int p (PyTorch's padding=p, output_padding=0): (H - 1) * s + k - 2p.
     kernel has shape (C_in, filters, kh, kw); parameters: C_in * filters * kh * kw + filters.
+    The arguments, activation and error hints are Conv2D's.
     """
-
-    input_spec = (None, "C", "H", "W")
-
-    def __init__(self, filters, kernel_size, strides=1, padding="valid", activation=None,
-                 use_bias=True, name=None):
-        super().__init__(name)
-        self.filters = int(filters)
-        self.kernel_size = pair(kernel_size)
-        self.strides = pair(strides)
-        self.padding = check_padding(padding, "Conv2DTranspose")
-        self.use_bias = use_bias
-        self.activation_name = activations.name_of(activation)
-        self.activation = activations.get(activation)
 
     def build(self, input_shape):
         c_in, h, w = input_shape
@@ -49,9 +36,6 @@ class Conv2DTranspose(Layer):
             return n * s + max(k - s, 0)
         return (n - 1) * s + k - 2 * self.padding[axis]
 
-    def shape_hint(self, expected, received):
-        return channels_first_hint(expected, received)
-
     def forward(self, x):
         # "valid" with k < s: Keras still gives H * s (the last s - k rows only get the bias)
         extra = (0, 0) if self.padding != "valid" else tuple(
@@ -60,6 +44,3 @@ class Conv2DTranspose(Layer):
                                output_padding=extra)
         return self.activation(y)
 
-    def extra_repr(self):
-        return (f"{self.filters}, kernel_size={self.kernel_size}, strides={self.strides}, "
-                f"padding={self.padding!r}, activation={self.activation_name!r}, name={self.name!r}")
