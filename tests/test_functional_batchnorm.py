@@ -196,3 +196,11 @@ def test_running_stats_given_as_tensors_are_updated_in_place(xp):
     y = F.batch_norm(tensor(xp, x, False), rm, rv, training=False)
     expected_y, _, _ = reference(x, expected_rm, expected_rv, numpy.ones(3), numpy.zeros(3), False)
     numpy.testing.assert_allclose(y.numpy(), expected_y, rtol=1e-10)
+
+
+def test_missing_running_statistics_is_a_clear_error():
+    import minivae
+    import minivae.functional as F
+    x = minivae.Tensor(numpy.ones((4, 3), dtype=numpy.float32))
+    with pytest.raises(ValueError, match="running_mean and running_var are required"):
+        F.batch_norm(x, None, None, training=True)

@@ -129,6 +129,7 @@ class Tensor:
     # ------------------------------------------------------------ methods
     def exp(self): return ops.exp(self)
     def log(self): return ops.log(self)
+    def log1p(self): return ops.log1p(self)
     def sqrt(self): return ops.sqrt(self)
     def abs(self): return ops.abs(self)
     def clip(self, low=None, high=None): return ops.clip(self, low, high)

@@ -72,6 +72,9 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
     if x.ndim not in (2, 4):
         raise ValueError(f"batch_norm: expected input (N, C) or (N, C, H, W), got shape {x.shape}")
     c = x.shape[1]
+    if running_mean is None or running_var is None:
+        raise ValueError(f"batch_norm: running_mean and running_var are required (arrays of shape "
+                         f"({c},)); start them as zeros and ones")
     # a Tensor's data, not the Tensor: `tensor *= m` would rebind, not update the caller's buffer
     running_mean, running_var = (a.data if isinstance(a, Tensor) else a
                                  for a in (running_mean, running_var))
