@@ -11,7 +11,7 @@ import os
 import sys
 import time
 
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from .. import backend
 from ..data.loader import DataLoader

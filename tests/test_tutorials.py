@@ -1,0 +1,88 @@
+"""The tutorial notebooks: stored without outputs, and each one runs from top to bottom.
+
+Each notebook is executed with nbclient in a fresh python3 kernel, with
+MINIVAE_QUICK=1 (a tiny subset, one epoch) and MPLBACKEND=Agg (no display), in
+a temporary folder that receives its figures. The kernel imports minivae from
+this checkout (it is put first on PYTHONPATH).
+"""
+import os
+from pathlib import Path
+
+import pytest
+
+from minivae import data
+
+nbformat = pytest.importorskip(
+    "nbformat", reason="the tutorial tests need nbformat, nbclient and ipykernel "
+                       "(pip install nbformat nbclient ipykernel)")
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "tutorials").glob("[0-9][0-9]_*.ipynb"))
+CELL_TIMEOUT = 300  # seconds per cell; QUICK cells take a few seconds
+EXPECTED = ("01_autograd_from_scratch", "02_convolution_im2col", "03_autoencoder", "04_vae",
+            "05_latent_space", "06_cpu_vs_gpu")
+
+
+def _id(path):
+    return path.stem
+
+
+def _code(nb):
+    return [cell for cell in nb.cells if cell.cell_type == "code"]
+
+
+def test_the_six_notebooks_are_there():
+    assert tuple(p.stem for p in NOTEBOOKS) == EXPECTED
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_id)
+def test_a_notebook_is_stored_without_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    assert nb.nbformat == 4
+    for cell in _code(nb):
+        assert cell.outputs == [], f"{path.name}: a code cell has stored outputs; clear them"
+        assert cell.execution_count is None, f"{path.name}: a code cell has an execution count"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_id)
+def test_the_first_code_cell_reads_quick_mode(path):
+    first = _code(nbformat.read(path, as_version=4))[0].source
+    assert 'QUICK = os.environ.get("MINIVAE_QUICK", "0") == "1"' in first
+
+
+def _kernel_or_skip():
+    nbclient = pytest.importorskip(
+        "nbclient", reason="running the notebooks needs nbclient (pip install nbclient)")
+    pytest.importorskip("ipykernel", reason="running the notebooks needs ipykernel (pip install ipykernel)")
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+    try:
+        KernelSpecManager().get_kernel_spec("python3")
+    except NoSuchKernel:
+        pytest.skip("no 'python3' Jupyter kernel is installed (python -m ipykernel install --user)")
+    return nbclient
+
+
+def _fashion_mnist_or_skip(nb, name):
+    if not any("load_fashion_mnist" in cell.source for cell in _code(nb)):
+        return
+    try:
+        data.find_fashion_mnist()
+    except FileNotFoundError:
+        pytest.skip(f"{name} trains on Fashion-MNIST, which is not on this machine "
+                    "(apt-get install dataset-fashion-mnist, or set MINIVAE_DATA)")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_id)
+def test_a_notebook_runs_in_quick_mode(path, tmp_path, monkeypatch):
+    nbclient = _kernel_or_skip()
+    nb = nbformat.read(path, as_version=4)
+    _fashion_mnist_or_skip(nb, path.name)
+    monkeypatch.setenv("MINIVAE_QUICK", "1")
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    client = nbclient.NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
+                                     resources={"metadata": {"path": str(tmp_path)}})
+    client.execute()  # a failing cell raises CellExecutionError with its source and traceback
+    errors = [out for cell in _code(nb) for out in cell.outputs if out.output_type == "error"]
+    assert not errors
