@@ -176,3 +176,12 @@ def test_a_file_that_is_not_a_checkpoint_is_named(tmp_path):
 def test_batch_larger_than_the_data_is_a_clear_error():
     with pytest.raises(ValueError, match="larger than the data"):
         fit(ScriptedModel(), tiny_images(8), 1, 16, NoOptimizer(), quiet=True)
+
+
+def test_keep_freed_memory_takes_effect_on_glibc():
+    import platform
+    from minivae.memory import keep_freed_memory
+    if platform.libc_ver()[0] != "glibc":
+        pytest.skip("mallopt is glibc's; elsewhere keep_freed_memory does nothing")
+    assert keep_freed_memory() is True
+    assert keep_freed_memory() is True  # a second call is harmless

@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from .. import backend
 from ..data.loader import DataLoader
+from ..memory import keep_freed_memory
 from .checkpoint import read_checkpoint, save_checkpoint
 from .history import EpochMeans, is_finite, write_history
 
@@ -35,7 +36,9 @@ def fit(model, train, epochs, batch_size, optimizer, validation=None, seed=0, ou
     resume: continue from out_dir's checkpoint. quiet: no progress bar (default: quiet
     unless stderr is a terminal). meta: extra JSON-able facts stored in the checkpoint.
     on_epoch_end(epoch, record): called after each epoch's checkpoint is written.
+    Freed memory is kept for the next step (see :mod:`minivae.memory`).
     """
+    keep_freed_memory()
     quiet = not sys.stderr.isatty() if quiet is None else quiet
     history, start = [], 1
     if resume:
