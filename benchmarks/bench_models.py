@@ -6,7 +6,8 @@
 Prints a markdown table, writes JSON (--json) and a plot (--plot). Timing: two
 warm-up steps, then the median of --repeat steps; GPU steps are synchronized.
 PyTorch (CPU, and CUDA where present) is timed in the same run when installed,
-with the same thread count as NumPy's BLAS.
+with the same thread count as NumPy's BLAS and the same allocator setting
+(minivae.memory.keep_freed_memory, which fit() uses too).
 """
 import argparse
 import datetime
@@ -19,6 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from minivae.bench import models as model_bench  # noqa: E402
 from minivae.bench.report import markdown, save_json  # noqa: E402
 from minivae.bench.timing import backends_present, device_name, matmul_peak, threads  # noqa: E402
+from minivae.memory import keep_freed_memory  # noqa: E402
 
 DEFAULT_MODELS = ["fashion-autoencoder", "fashion-vae", "faces-vae"]
 
@@ -77,7 +79,9 @@ def main():
     parser.add_argument("--no-torch", action="store_true")
     args = parser.parse_args()
 
-    print(f"{datetime.date.today()} {platform.node()}: {threads()} threads", flush=True)
+    kept = keep_freed_memory()  # for both frameworks alike: they share this process
+    print(f"{datetime.date.today()} {platform.node()}: {threads()} threads, freed memory kept: {kept}",
+          flush=True)
     rows, devices = [], {}
     for name, xp in backends_present():
         devices[name] = {"device": device_name(xp), "matmul_peak_gflops": matmul_peak(xp)}

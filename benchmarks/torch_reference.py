@@ -16,8 +16,9 @@ class VAE(nn.Module):
         self.encoder = nn.Sequential(
             nn.Conv2d(1, 32, 3, 2, 1), nn.ReLU(), nn.Conv2d(32, 64, 3, 2, 1), nn.ReLU(),
             nn.Conv2d(64, 128, 3, 2, 1), nn.ReLU(), nn.Flatten())
-        self.z_mean = nn.Linear(2048, latent_dim)
-        self.z_log_var = nn.Linear(2048, latent_dim)
+        self.z_mean = nn.Linear(2048, latent_dim)  # the autoencoder's encoder output
+        if not autoencoder:
+            self.z_log_var = nn.Linear(2048, latent_dim)
         self.decoder = nn.Sequential(
             nn.Linear(latent_dim, 2048), nn.Unflatten(1, (128, 4, 4)),
             nn.ConvTranspose2d(128, 128, 3, 2, 1, 1), nn.ReLU(),

@@ -2,6 +2,7 @@
 import datetime
 import platform
 
+from ..memory import keep_freed_memory
 from . import models as model_bench
 from . import ops as op_bench
 from .report import markdown, save_json
@@ -9,6 +10,7 @@ from .timing import backends_present, device_name, matmul_peak, threads
 
 
 def main(json_path="benchmarks/out/quick.json", batch=100, repeat=5):
+    keep_freed_memory()  # as fit() does: time the steps a training run takes
     payload = {"date": datetime.date.today().isoformat(), "machine": platform.node(),
                "threads": threads(), "backends": {}}
     for name, xp in backends_present():

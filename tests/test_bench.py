@@ -1,0 +1,50 @@
+"""The benchmark code runs (tiny sizes, no timing asserted: speed is for benchmarks/, not tests)."""
+import json
+import os
+import sys
+
+import numpy
+import pytest
+
+from minivae.bench import models as model_bench
+from minivae.bench import ops as op_bench
+from minivae.bench.report import markdown, save_json
+from minivae.bench.timing import measure
+
+
+def test_op_table_has_a_row_per_op_with_times():
+    rows = op_bench.run(numpy, n=2, repeat=1)
+    assert len(rows) == len(op_bench.book_vae_cases(2))
+    assert all(r["forward_ms"] > 0 and r["forward_backward_ms"] > 0 for r in rows)
+    assert all((r["gflops"] is None) == (r["op"].startswith(("batch_norm", "binary", "kl"))) for r in rows)
+
+
+def test_model_step_benchmark_runs_each_book_model():
+    for name in ("fashion-autoencoder", "fashion-vae", "faces-vae"):
+        assert model_bench.step_seconds(name, 2, numpy, repeat=1, warmup=0) > 0
+
+
+def test_measure_takes_the_median_after_warmup():
+    calls = []
+    measure(lambda: calls.append(1), numpy, warmup=2, repeat=3)
+    assert len(calls) == 5
+
+
+def test_markdown_and_json(tmp_path):
+    table = markdown([{"a": 1.234, "b": None}], ["a", "b"], {"a": "{:.1f}"})
+    assert table.splitlines()[2] == "| 1.2 | — |"
+    path = save_json(str(tmp_path / "x" / "r.json"), {"rows": [1]})
+    assert json.load(open(path)) == {"rows": [1]}
+
+
+def test_torch_reference_matches_the_book_models_when_torch_is_there():
+    torch = pytest.importorskip("torch")
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "benchmarks"))
+    import torch_reference
+    from minivae import models
+    for name, build in torch_reference.BUILDERS.items():
+        ours = models.build(name)
+        trainable = ours.count_params(trainable=True)
+        assert sum(p.numel() for p in build().parameters()) == trainable, name
+    assert torch_reference.step_seconds("fashion-vae", 2, repeat=1, warmup=0) > 0
+    del torch
