@@ -21,6 +21,10 @@ def _channel_shape(x):
 
 
 class BatchNorm(Function):
+    """Saves the centred input xc = x - mean and inv_std = 1 / sqrt(var + eps), from which
+    x_hat = xc * inv_std; working with xc directly saves whole passes over the activations
+    (each pass over a (100, 128, 32, 32) float32 tensor reads and writes 52 MB)."""
+
     def __init__(self, running_mean, running_var, training, momentum, eps):
         self.running_mean, self.running_var = running_mean, running_var
         self.training, self.momentum, self.eps = training, momentum, eps
@@ -31,15 +35,18 @@ class BatchNorm(Function):
         shape = _channel_shape(x)
         if self.training:
             mean = x.mean(axis=self.axes)
-            var = x.var(axis=self.axes)
+            self.xc = x - mean.reshape(shape)
+            var = xp.square(self.xc).mean(axis=self.axes)  # the biased batch variance
             n = x.size // x.shape[1]
             self._update_running(mean, var * (n / max(n - 1, 1)))  # running var is unbiased
         else:  # running stats may be kept in another float dtype: compute in x's
             mean, var = self.running_mean.astype(x.dtype), self.running_var
+            self.xc = x - mean.reshape(shape)
         self.inv_std = (1 / xp.sqrt(var + self.eps)).astype(x.dtype).reshape(shape)  # (1, C, ...)
-        self.x_hat = (x - mean.reshape(shape)) * self.inv_std
-        self.weight = weight
-        return self.x_hat * weight.reshape(shape) + bias.reshape(shape)
+        self.weight = weight.reshape(shape)
+        y = self.xc * (self.inv_std * self.weight)  # = x_hat * weight
+        y += bias.reshape(shape)
+        return y
 
     def _update_running(self, mean, unbiased_var):
         m = self.momentum
@@ -49,15 +56,16 @@ class BatchNorm(Function):
         self.running_var += m * unbiased_var
 
     def backward(self, gy):
-        shape = _channel_shape(gy)
+        n = gy.size // gy.shape[1]
         g_bias = gy.sum(axis=self.axes)
-        g_weight = (gy * self.x_hat).sum(axis=self.axes)
-        g_xhat = gy * self.weight.reshape(shape)
-        if self.training:
-            gx = self.inv_std * (g_xhat - g_xhat.mean(axis=self.axes, keepdims=True)
-                                 - self.x_hat * (g_xhat * self.x_hat).mean(axis=self.axes, keepdims=True))
-        else:
-            gx = g_xhat * self.inv_std
+        gy_xc = (gy * self.xc).sum(axis=self.axes, keepdims=True)  # sum(gy * x_hat) / inv_std
+        g_weight = (gy_xc * self.inv_std).reshape(-1)
+        scale = self.inv_std * self.weight  # d(y)/d(x_hat) * d(x_hat)/d(x) at fixed statistics
+        gx = gy * scale
+        if self.training:  # minus what flows back through the batch mean and variance:
+            # scale * (mean(gy) + x_hat * mean(gy * x_hat)), written with xc
+            gx -= scale * g_bias.reshape(scale.shape) / n
+            gx -= self.xc * (scale * self.inv_std * self.inv_std * gy_xc / n)
         return gx, g_weight, g_bias
 
 
