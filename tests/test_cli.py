@@ -102,3 +102,29 @@ def test_beta_is_refused_for_a_model_without_one(capsys, tmp_path):
     assert cli.main(["train", "--model", "fashion-autoencoder", "--beta", "3", "--out",
                      str(tmp_path)] + QUICK) == 2
     assert "takes no beta" in capsys.readouterr().err
+
+
+def test_ctrl_c_exits_cleanly_and_keeps_the_last_checkpoint(tmp_path, capsys, monkeypatch):
+    fashion_or_skip()
+    from minivae import models
+    real_build = models.build
+
+    def build_interrupted(name, **kwargs):
+        model = real_build(name, **kwargs)
+        step, calls = model.train_step, []
+
+        def train_step(x, optimizer):
+            calls.append(1)
+            if len(calls) == 3:  # 64 images, batch 32: the first step of epoch 2
+                raise KeyboardInterrupt
+            return step(x, optimizer)
+
+        model.train_step = train_step
+        return model
+
+    monkeypatch.setattr(models, "build", build_interrupted)
+    out = str(tmp_path / "run")
+    assert cli.main(["train", "--epochs", "3", "--out", out] + QUICK) == 130
+    assert "continue with --resume" in capsys.readouterr().err
+    _, _, meta = read_checkpoint(os.path.join(out, CHECKPOINT))
+    assert meta["epoch"] == 1
