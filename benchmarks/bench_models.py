@@ -15,7 +15,8 @@ import os
 import platform
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [HERE, os.path.dirname(HERE)]  # torch_reference, and minivae from this checkout
 
 from minivae.bench import models as model_bench  # noqa: E402
 from minivae.bench.report import markdown, save_json  # noqa: E402

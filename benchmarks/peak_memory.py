@@ -16,6 +16,7 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [HERE, os.path.dirname(HERE)]  # torch_reference, and minivae from this checkout
 
 
 def peak_mib():
@@ -37,7 +38,6 @@ def child(framework, model, batch, steps):
         for _ in range(steps):
             m.train_step(x, opt)
     else:
-        sys.path.insert(0, HERE)
         import torch
         import torch_reference
         from minivae.memory import keep_freed_memory
