@@ -33,7 +33,7 @@ def _optimizer(name, params, lr):
 
 
 def train(args):
-    from .training import fit, TrainingDiverged
+    from .training import fit, CheckpointMismatch, TrainingDiverged
     if args.model not in recipes.RECIPES:
         raise UserError(f"unknown model {args.model!r}: choose one of {', '.join(recipes.RECIPES)}")
     recipe = recipes.RECIPES[args.model]
@@ -74,9 +74,7 @@ def train(args):
         history = fit(model, train_x, epochs, batch_size, optimizer, validation=val_x,
                       seed=args.seed, out_dir=out, resume=args.resume, quiet=args.quiet or None,
                       meta=meta, on_epoch_end=lambda e, r: [c(e, r) for c in callbacks])
-    except TrainingDiverged as exc:
-        raise UserError(str(exc)) from None
-    except FileNotFoundError as exc:
+    except (TrainingDiverged, CheckpointMismatch, FileNotFoundError) as exc:
         raise UserError(str(exc)) from None
     if not args.no_figures:
         _figures(model, out, meta, val_x, val_labels, history)
@@ -114,7 +112,10 @@ def load_run(checkpoint):
         raise UserError(str(exc)) from None
     model = _build(meta["model"], **meta["model_args"])
     model.to(backend.current())
-    model.load_state_dict(state)
+    try:
+        model.load_state_dict(state)
+    except ValueError as exc:
+        raise UserError(f"{path} does not fit the {meta['model']} it names: {exc}") from None
     model.eval()
     return model, meta
 

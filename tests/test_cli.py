@@ -128,3 +128,14 @@ def test_ctrl_c_exits_cleanly_and_keeps_the_last_checkpoint(tmp_path, capsys, mo
     assert "continue with --resume" in capsys.readouterr().err
     _, _, meta = read_checkpoint(os.path.join(out, CHECKPOINT))
     assert meta["epoch"] == 1
+
+
+def test_resume_from_another_models_checkpoint_lists_the_mismatch(tmp_path, capsys):
+    fashion_or_skip()
+    out = str(tmp_path / "run")
+    assert cli.main(["train", "--model", "fashion-vae", "--epochs", "1", "--out", out] + QUICK) == 0
+    capsys.readouterr()
+    assert cli.main(["train", "--model", "fashion-autoencoder", "--epochs", "2", "--out", out,
+                     "--resume"] + QUICK) == 2
+    err = capsys.readouterr().err
+    assert "saved by another model (fashion-vae" in err and "z_log_var" in err

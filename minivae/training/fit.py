@@ -27,6 +27,10 @@ class TrainingDiverged(RuntimeError):
     """A loss became NaN or infinite; the last good checkpoint is kept."""
 
 
+class CheckpointMismatch(ValueError):
+    """--resume found a checkpoint saved for another model or optimizer."""
+
+
 def fit(model, train, epochs, batch_size, optimizer, validation=None, seed=0, out_dir=None,
         resume=False, quiet=None, meta=None, on_epoch_end=None):
     """Train ``model`` on ``train`` (array (N, ...)) for ``epochs`` epochs; return the history.
@@ -100,8 +104,13 @@ def _restore(model, optimizer, out_dir):
     if not os.path.exists(path):
         raise FileNotFoundError(f"--resume: no checkpoint at {path}; start without --resume")
     model_state, optim_state, meta = read_checkpoint(path)
-    model.load_state_dict(model_state)
-    optimizer.load_state_dict(optim_state)
+    try:
+        model.load_state_dict(model_state)
+        optimizer.load_state_dict(optim_state)
+    except ValueError as exc:
+        raise CheckpointMismatch(
+            f"--resume: {path} was saved by another model ({meta.get('model', '?')} "
+            f"{meta.get('model_args', '')}) and does not fit this one. {exc}") from None
     backend.set_rng_state(meta["rng"])
     print(f"resuming after epoch {meta['epoch']} from {path}", flush=True)
     return meta["history"], meta["epoch"] + 1
