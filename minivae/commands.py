@@ -64,6 +64,8 @@ def train(args):
     meta = {"model": args.model, "model_args": model_args, "dataset": args.dataset or recipe.dataset,
             "epochs": epochs, "batch_size": batch_size, "lr": lr, "optimizer": recipe.optimizer,
             "seed": args.seed, "backend": backend.current(), "limit": args.limit}
+    if val_labels is not None and val_labels.dtype == bool:  # CelebA: whether each face smiles
+        meta["attribute"] = recipes.CELEBA_ATTRIBUTE
     if len(train_x) < batch_size:
         raise UserError(f"--batch-size {batch_size} is larger than the {len(train_x)} training "
                         "images; lower it or raise --limit")

@@ -2,6 +2,7 @@
 
 These are the defaults of `minivae train --model NAME`; every flag overrides them.
 """
+import os
 import warnings
 from dataclasses import dataclass, field
 
@@ -44,8 +45,29 @@ RECIPES = {
 DATASETS = ("fashion-mnist", "celeba", "mnist", "mnist-binarized", "cifar10")
 
 
+CELEBA_ATTRIBUTE = "Smiling"  # the book's attribute vector for the faces arithmetic figure
+
+
 class DatasetNotFound(ValueError):
     pass
+
+
+def _celeba_attribute(path, files, name):
+    """(bool array: does each file have attribute ``name``?, a note) from list_attr_celeba.csv
+    next to the images or one folder up; (None, "") when there is no such file."""
+    for folder in (path, os.path.dirname(os.path.abspath(path))):
+        csv_path = os.path.join(folder, "list_attr_celeba.csv")
+        if os.path.isfile(csv_path):
+            attributes = data.load_celeba_attributes(csv_path)
+            if name not in attributes.names:
+                return None, f"{csv_path} has no {name} column"
+            column = attributes.names.index(name)
+            row = {image_id: i for i, image_id in enumerate(attributes.image_ids)}
+            ids = [os.path.basename(f) for f in files]
+            if not all(i in row for i in ids):
+                return None, f"{csv_path} does not list every image"
+            return attributes.values[[row[i] for i in ids], column] == 1, f"{name} from {csv_path}"
+    return None, ""
 
 
 def load_dataset(name, path=None, limit=None):
@@ -65,7 +87,9 @@ def load_dataset(name, path=None, limit=None):
         folder = data.load_image_folder(path, image_size=32, limit=None if limit is None else 2 * limit)
         images = folder.images
         n_val = max(1, len(images) // 10)
-        return images[n_val:], images[:n_val], None, f"CelebA-style faces from {path}, 32x32"
+        smiling, found = _celeba_attribute(path, folder.files[:n_val], CELEBA_ATTRIBUTE)
+        described = f"CelebA-style faces from {path}, 32x32" + (f"; {found}" if found else "")
+        return images[n_val:], images[:n_val], smiling, described
     if name in ("mnist", "mnist-binarized"):
         train, _, found = data.load_mnist(path, "train")  # warns when Fashion-MNIST stands in
         with warnings.catch_warnings():

@@ -326,3 +326,23 @@ def test_cli_trains_faces_vae_on_a_folder_of_jpegs(tmp_path, capsys):
     assert numpy.isfinite(history[0]["val_total_loss"])
     model, meta = commands.load_run(out)
     assert meta["model_args"]["beta"] == 2000 and model.input_shape == (3, 32, 32)
+
+
+def test_cli_faces_vae_draws_the_smiling_arithmetic_from_the_attributes_csv(tmp_path, capsys):
+    from PIL import Image
+    folder = tmp_path / "celeba" / "img_align_celeba"
+    folder.mkdir(parents=True)
+    rng = numpy.random.default_rng(1)
+    lines = ["image_id,Eyeglasses,Smiling"]
+    for i in range(40):
+        name = f"{i + 1:06d}.jpg"
+        Image.fromarray(rng.integers(0, 256, (32, 32, 3), dtype=numpy.uint8)).save(folder / name)
+        lines.append(f"{name},-1,{1 if i % 2 else -1}")
+    (tmp_path / "celeba" / "list_attr_celeba.csv").write_text("\n".join(lines) + "\n")
+    out = str(tmp_path / "run")
+    args = ["train", "--model", "faces-vae", "--data", str(tmp_path / "celeba"), "--epochs", "1",
+            "--batch-size", "8", "--latent-dim", "8", "--quiet", "--out", out]
+    assert cli.main(args) == 0
+    assert "Smiling from" in capsys.readouterr().out
+    assert os.path.getsize(os.path.join(out, "latent_arithmetic.png")) > 0
+    assert "Smiling" in open(os.path.join(out, "report.html")).read()

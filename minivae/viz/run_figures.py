@@ -6,7 +6,8 @@ Which figures apply:
 - a 2-D latent space: the scatter coloured by label, the decoded grid, the
   grid over the embeddings (and, for a VAE, the scatter through the CDF)
 - a VAE, or any latent space wider than 2: per-dimension histograms vs N(0, 1)
-- labels given (Fashion-MNIST): latent arithmetic with the "Sandal" vector
+- labels given: latent arithmetic with the "Sandal" vector (Fashion-MNIST), or with
+  the attribute the booleans stand for (CelebA's "Smiling", meta["attribute"])
 - per-epoch frames in out_dir/epochs (written by :class:`EpochSamples`): training.gif
 """
 import os
@@ -65,13 +66,22 @@ def _morph_pair(val_x, val_labels):
     return val_x[0], val_x[1]
 
 
-def figure_plan(model, val_x, val_labels, history, seed=0, grid_size=15):
-    """(file name, function drawing it into a path) for each figure that applies to this model."""
+def figure_plan(model, val_x, val_labels, history, seed=0, grid_size=15, attribute=None):
+    """(file name, function drawing it into a path) for each figure that applies to this model.
+
+    val_labels: class labels (Fashion-MNIST), or booleans for one attribute named
+    ``attribute`` (CelebA's Smiling), or None.
+    """
     vae, dim = is_vae(model), latent_dim(model)
     rng = numpy.random.default_rng(seed)
     chosen = _subset(len(val_x), MAX_SCATTER, rng)
     x = val_x[chosen]
     labels = None if val_labels is None else numpy.asarray(val_labels)[chosen]
+    has_attribute = None
+    if labels is not None and labels.dtype == bool:  # an attribute, not classes to colour by
+        labels, has_attribute = None, labels
+    elif labels is not None:
+        has_attribute, attribute = labels == ATTRIBUTE_LABEL, CLASS_NAMES[ATTRIBUTE_LABEL]
     plan = [("reconstructions.png", lambda p: reconstructions(model, val_x[:10], p)),
             ("samples.png", lambda p: random_samples(model, 30, p))]
     if dim == 2:
@@ -83,11 +93,9 @@ def figure_plan(model, val_x, val_labels, history, seed=0, grid_size=15):
                      lambda p: latent_grid_over_embeddings(model, x, labels, p, n=grid_size)))
     if vae or dim > 2:
         plan.append(("latent_histograms.png", lambda p: latent_histograms(model, x, p)))
-    if labels is not None:
-        has = labels == ATTRIBUTE_LABEL
-        if has.any() and not has.all():
-            plan.append(("latent_arithmetic.png", lambda p: latent_arithmetic(
-                model, x, has, p, attribute_name=CLASS_NAMES[ATTRIBUTE_LABEL])))
+    if has_attribute is not None and has_attribute.any() and not has_attribute.all():
+        plan.append(("latent_arithmetic.png", lambda p: latent_arithmetic(
+            model, x, has_attribute, p, attribute_name=attribute or "attribute")))
     if len(val_x) >= 2:
         a, b = _morph_pair(val_x, val_labels)
         plan.append(("morph.png", lambda p: morph(model, a, b, p)))
@@ -109,7 +117,8 @@ def run_figures(model, out_dir, meta, val_x, val_labels, history, seed=0, grid_s
     backend.manual_seed(seed)
     written = []
     try:
-        plan = figure_plan(model, val_x, val_labels, history, seed, grid_size)
+        plan = figure_plan(model, val_x, val_labels, history, seed, grid_size,
+                           attribute=(meta or {}).get("attribute"))
         frames = epoch_frames(out_dir)  # left by EpochSamples during training, if it was used
         if frames:
             plan.append((GIF, lambda p: animate(frames, p)))
