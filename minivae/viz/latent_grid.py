@@ -76,6 +76,15 @@ def latent_grid(model, path, n=15, images=None):
     return save(fig, path)
 
 
+def _cell_sizes(axis):
+    """90% of the gap to the nearer neighbour of each grid position (1.0 for a single one)."""
+    if len(axis) < 2:
+        return numpy.ones(len(axis))
+    gaps = numpy.diff(axis)
+    nearer = numpy.minimum(numpy.append(gaps, gaps[-1]), numpy.insert(gaps, 0, gaps[0]))
+    return 0.9 * nearer
+
+
 def latent_grid_over_embeddings(model, images, labels, path, n=15, class_names=CLASS_NAMES):
     """The book's figure 3-9: the embeddings' scatter with the decoded grid drawn over it.
 
@@ -90,14 +99,14 @@ def latent_grid_over_embeddings(model, images, labels, path, n=15, class_names=C
     fig = new_figure(10, 8)
     ax = fig.add_subplot(1, 1, 1)
     plot_embeddings(ax, z, labels, class_names, size=2, alpha=0.5)
-    width = 0.9 * numpy.min(numpy.diff(xs)) if n > 1 else 1.0
-    height = 0.9 * numpy.min(numpy.diff(ys)) if n > 1 else 1.0
+    widths, heights = _cell_sizes(xs), _cell_sizes(ys)  # quantile cells widen towards the edges
     points = grid_points(xs, ys)
-    for (x, y), tile in zip(points, tiles):
+    sizes = grid_points(widths, heights)
+    for (x, y), (width, height), tile in zip(points, sizes, tiles):
         ax.imshow(tile, cmap="gray_r" if tile.ndim == 2 else None, vmin=0, vmax=1, alpha=0.8,
                   extent=(x - width / 2, x + width / 2, y - height / 2, y + height / 2), zorder=3)
-    ax.set_xlim(min(xs[0] - width, z[:, 0].min()), max(xs[-1] + width, z[:, 0].max()))
-    ax.set_ylim(min(ys[0] - height, z[:, 1].min()), max(ys[-1] + height, z[:, 1].max()))
+    ax.set_xlim(min(xs[0] - widths[0], z[:, 0].min()), max(xs[-1] + widths[-1], z[:, 0].max()))
+    ax.set_ylim(min(ys[0] - heights[0], z[:, 1].min()), max(ys[-1] + heights[-1], z[:, 1].max()))
     ax.set_aspect("auto")  # imshow made it "equal"; the plane's two axes may span different ranges
     ax.set_xlabel("z[0]")
     ax.set_ylabel("z[1]")
