@@ -57,11 +57,16 @@ class Conv2D(Layer):
         self.activation_name = activations.name_of(activation)
         self.activation = activations.get(activation)
 
+    def kernel_shape(self, c_in):
+        """(filters, C_in, kh, kw): one (C_in, kh, kw) filter per output channel."""
+        return (self.filters, c_in) + self.kernel_size
+
     def build(self, input_shape):
         c_in, h, w = input_shape
-        kh, kw = self.kernel_size
-        fan_in, fan_out = c_in * kh * kw, self.filters * kh * kw
-        self.add_weight("kernel", (self.filters, c_in, kh, kw), init.glorot_uniform(fan_in, fan_out))
+        shape = self.kernel_shape(c_in)
+        window = shape[2] * shape[3]
+        fan_in, fan_out = shape[1] * window, shape[0] * window  # Keras' Glorot fans
+        self.add_weight("kernel", shape, init.glorot_uniform(fan_in, fan_out))
         self.bias = self.add_weight("bias", (self.filters,), "zeros") if self.use_bias else None
         self.input_spec = (None, c_in, "H", "W")
         return (self.filters, self.output_size(h, 0), self.output_size(w, 1))

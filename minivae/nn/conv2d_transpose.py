@@ -1,6 +1,5 @@
 """Conv2DTranspose: the convolution run backwards, which grows a small grid into an image."""
 from .. import functional as F
-from . import init
 from .conv2d import Conv2D
 
 
@@ -16,17 +15,11 @@ class Conv2DTranspose(Conv2D):
     The arguments, activation and error hints are Conv2D's.
     """
 
-    def build(self, input_shape):
-        c_in, h, w = input_shape
-        kh, kw = self.kernel_size
-        # Keras stores this kernel as (kh, kw, filters, C_in) and reads fan_in from the
-        # filters axis: fan_in = filters * kh * kw, fan_out = C_in * kh * kw. Glorot's
-        # limit only uses their sum, so the swap does not change the draw's range.
-        fan_in, fan_out = self.filters * kh * kw, c_in * kh * kw
-        self.add_weight("kernel", (c_in, self.filters, kh, kw), init.glorot_uniform(fan_in, fan_out))
-        self.bias = self.add_weight("bias", (self.filters,), "zeros") if self.use_bias else None
-        self.input_spec = (None, c_in, "H", "W")
-        return (self.filters, self.output_size(h, 0), self.output_size(w, 1))
+    def kernel_shape(self, c_in):
+        """(C_in, filters, kh, kw), as F.conv_transpose2d takes it. Keras stores it as
+        (kh, kw, filters, C_in) and reads fan_in from the filters axis; Conv2D.build reads
+        axis 1 (here: filters) as fan_in too, so the Glorot range is Keras' own."""
+        return (c_in, self.filters) + self.kernel_size
 
     def output_size(self, n, axis):
         k, s = self.kernel_size[axis], self.strides[axis]

@@ -44,15 +44,19 @@ class Module:
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     # ------------------------------------------------------------ walking the tree
-    def named_children(self):
-        """(attribute name, module) for each direct child, lists flattened as name.index."""
+    def _attributes_of_type(self, kind):
+        """(attribute name, value) for each attribute of type ``kind``, lists flattened as name.index."""
         for key, value in vars(self).items():
-            if isinstance(value, Module):
+            if isinstance(value, kind):
                 yield key, value
             elif isinstance(value, (list, tuple)):
                 for i, item in enumerate(value):
-                    if isinstance(item, Module):
+                    if isinstance(item, kind):
                         yield f"{key}.{i}", item
+
+    def named_children(self):
+        """(attribute name, module) for each direct child, lists flattened as name.index."""
+        return self._attributes_of_type(Module)
 
     def children(self):
         return [m for _, m in self.named_children()]
@@ -67,13 +71,7 @@ class Module:
         return [m for _, m in self.named_modules()]
 
     def _own_parameters(self):
-        for key, value in vars(self).items():
-            if isinstance(value, Parameter):
-                yield key, value
-            elif isinstance(value, (list, tuple)):
-                for i, item in enumerate(value):
-                    if isinstance(item, Parameter):
-                        yield f"{key}.{i}", item
+        return self._attributes_of_type(Parameter)
 
     def named_parameters(self):
         """(dotted name, Parameter) for every parameter, each shared one listed once."""
