@@ -40,7 +40,7 @@ class BatchNorm(Function):
             n = x.size // x.shape[1]
             self._update_running(mean, var * (n / max(n - 1, 1)))  # running var is unbiased
         else:  # running stats may be kept in another float dtype: compute in x's
-            mean, var = self.running_mean.astype(x.dtype), self.running_var
+            mean, var = self.running_mean.astype(x.dtype, copy=False), self.running_var
             self.xc = x - mean.reshape(shape)
         self.inv_std = (1 / xp.sqrt(var + self.eps)).astype(x.dtype).reshape(shape)  # (1, C, ...)
         self.weight = weight.reshape(shape)
