@@ -5,10 +5,8 @@ import platform
 import numpy
 
 from . import backend, data, recipes
-
-
-class UserError(Exception):
-    """A mistake in the command line or the environment, reported in one line."""
+from .errors import UserError
+from .run_folder import load_run, run_dir
 
 
 def _backend(name):
@@ -104,27 +102,8 @@ def _figures(model, out, meta, val_x, val_labels, history):
         print(f"figure: {path}", flush=True)
 
 
-def load_run(checkpoint):
-    """(model, meta) rebuilt from a run folder or checkpoint file."""
-    from .training import read_checkpoint, CHECKPOINT
-    path = os.path.join(checkpoint, CHECKPOINT) if os.path.isdir(checkpoint) else checkpoint
-    try:
-        state, _, meta = read_checkpoint(path)
-    except (FileNotFoundError, ValueError) as exc:
-        raise UserError(str(exc)) from None
-    model = _build(meta["model"], **meta["model_args"])
-    model.to(backend.current())
-    try:
-        model.load_state_dict(state)
-    except ValueError as exc:
-        raise UserError(f"{path} does not fit the {meta['model']} it names: {exc}") from None
-    model.eval()
-    return model, meta
-
-
 def _output(args, name):
-    folder = args.checkpoint if os.path.isdir(args.checkpoint) else os.path.dirname(args.checkpoint)
-    return args.output or os.path.join(folder, name)
+    return args.output or os.path.join(run_dir(args.checkpoint), name)
 
 
 def reconstruct(args):

@@ -54,3 +54,32 @@ def test_ops_compute_with_the_array_module_of_their_inputs():
         "op code calls NumPy directly, so it would break (or silently copy) on the GPU; "
         "use xp = get_array_module(x) instead, or add a bookkeeping call to "
         "ALLOWED_NUMPY_CALLS:\n" + "\n".join(offenders))
+
+
+RELATIVE_IMPORT = re.compile(r"^\s*from\s+(\.+)([\w.]*)\s+import\s+([\w, ]+)")
+
+
+def _imports_of(path):
+    """The package-relative modules a file imports, as dotted names under minivae."""
+    here = path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1]  # e.g. ("minivae", "viz")
+    found = set()
+    for _, line in code_lines(path):
+        m = RELATIVE_IMPORT.search(line)
+        if not m:
+            continue
+        base = here[:len(here) - (len(m[1]) - 1)]
+        target = ".".join(base + tuple(p for p in m[2].split(".") if p))
+        found.add(target)
+        found.update(f"{target}.{name.strip()}" for name in m[3].split(","))
+    return found
+
+
+def test_figures_never_import_the_command_layer():
+    """viz/ sits below commands.py: a run folder is read through minivae.run_folder."""
+    files = sorted((PACKAGE / "viz").glob("*.py"))
+    assert files
+    offenders = [str(path.relative_to(PACKAGE.parent)) for path in files
+                 if "minivae.commands" in _imports_of(path)]
+    assert not offenders, "viz/ imports minivae.commands (a circle): " + ", ".join(offenders)
+    assert "minivae.commands" in _imports_of(PACKAGE / "cli.py")
+    assert "minivae.commands" not in _imports_of(PACKAGE / "run_folder.py")

@@ -13,7 +13,7 @@ import numpy
 import pytest
 
 import minivae
-from minivae import cli, commands, data, models
+from minivae import cli, data, models, run_folder
 from minivae.nn import Conv2D, Conv2DTranspose
 from minivae.optim import Adam
 from minivae.training import HISTORY
@@ -272,7 +272,7 @@ def test_cli_trains_on_fashion_mnist_standing_in_for_mnist(name, tmp_path, capsy
         assert f"Epoch: 1, Test set ELBO: {-history[0]['val_total_loss']:.4f}" in printed
     else:
         assert "rmsprop lr 0.001" in printed and "Test set ELBO" not in printed
-    model, meta = commands.load_run(out)
+    model, meta = run_folder.load_run(out)
     assert model.name == name and meta["dataset"] in ("mnist", "mnist-binarized")
 
 
@@ -324,7 +324,7 @@ def test_cli_trains_faces_vae_on_a_folder_of_jpegs(tmp_path, capsys):
     assert "36 training and 4 validation images" in printed and "adam lr 0.0005" in printed
     history = json.load(open(os.path.join(out, HISTORY)))
     assert numpy.isfinite(history[0]["val_total_loss"])
-    model, meta = commands.load_run(out)
+    model, meta = run_folder.load_run(out)
     assert meta["model_args"]["beta"] == 2000 and model.input_shape == (3, 32, 32)
 
 

@@ -135,13 +135,9 @@ def rebuild_report(run_dir, data=None, grid_size=15):
     data: the folder holding the data set (default: where minivae finds it).
     Returns the paths written, as :func:`run_figures` does.
     """
-    from .. import recipes
-    from ..commands import load_run
-    from ..training import HISTORY, read_history
+    from .. import run_folder
     from .run_figures import run_figures
-    model, meta = load_run(run_dir)
-    run_dir = run_dir if os.path.isdir(run_dir) else os.path.dirname(os.path.abspath(run_dir))
-    history_path = os.path.join(run_dir, HISTORY)
-    history = read_history(history_path) if os.path.exists(history_path) else []
-    _, val_x, val_labels, _ = recipes.load_dataset(meta["dataset"], data, meta.get("limit"))
-    return run_figures(model, run_dir, meta, val_x, val_labels, history, grid_size=grid_size)
+    model, meta = run_folder.load_run(run_dir)
+    val_x, val_labels = run_folder.load_validation(meta, data)
+    return run_figures(model, run_folder.run_dir(run_dir), meta, val_x, val_labels,
+                       run_folder.load_history(run_dir), grid_size=grid_size)
