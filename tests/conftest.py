@@ -1,14 +1,77 @@
 """Shared fixtures: every test that takes `xp` runs once per backend present.
 
-The CuPy case skips itself, with the reason, where CuPy or a GPU is missing.
+The CuPy case skips itself, with the reason, where CuPy or a GPU is missing,
+unless the CuPy stand-in is on (MINIVAE_CUPY_STANDIN=1 or ``pytest
+--cupy-standin``, as in .ci/run): then, where real CuPy with a visible GPU is
+absent, ``import cupy`` finds tests/cupy_standin/cupy, a NumPy-backed module
+with CuPy's rules (see its docstring), and the cupy cases run on the CPU.
 """
 import os
+import sys
 
 import numpy
 import pytest
 from hypothesis import HealthCheck, settings
 
 from minivae import backend
+
+STANDIN_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cupy_standin")
+_cupy_mode = "not requested"  # "real", "stand-in" or why neither; set in pytest_configure
+
+
+def pytest_addoption(parser):
+    parser.addoption("--cupy-standin", action="store_true",
+                     help="run the cupy cases on tests/cupy_standin (NumPy on the CPU) when real "
+                          "CuPy with a GPU is absent; same as MINIVAE_CUPY_STANDIN=1")
+
+
+def pytest_configure(config):
+    global _cupy_mode
+    if not (config.getoption("--cupy-standin") or os.environ.get("MINIVAE_CUPY_STANDIN") == "1"):
+        _cupy_mode = "real" if backend.cupy_available() else "not requested"
+        return
+    if backend.cupy_available():  # a real GPU: test the real thing
+        _cupy_mode = "real"
+        return
+    use_cupy_standin()
+    _cupy_mode = "stand-in"
+
+
+def use_cupy_standin():
+    """Make `import cupy` (here and in subprocesses) find the stand-in instead of real CuPy."""
+    for name in [m for m in sys.modules if m.split(".")[0] in ("cupy", "cupy_backends", "cupyx")]:
+        del sys.modules[name]  # a real CuPy that imported but saw no GPU
+    sys.path.insert(0, STANDIN_DIR)
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [STANDIN_DIR] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
+    os.environ["MINIVAE_CUPY_STANDIN"] = "1"
+    backend._cupy = None
+    backend.load_cupy()
+
+
+def pytest_report_header(config):
+    if _cupy_mode == "stand-in":
+        return ["CuPy stand-in: NumPy on the CPU, not a GPU (tests/cupy_standin; "
+                "copies and synchronizations are counted, not timed)"]
+    if _cupy_mode == "real":
+        cupy = backend.load_cupy()
+        name = cupy.cuda.runtime.getDeviceProperties(0)["name"].decode()
+        return [f"CuPy {cupy.__version__} on {name}"]
+    return ["CuPy: not tested (no GPU; MINIVAE_CUPY_STANDIN=1 runs the cupy cases on the stand-in)"]
+
+
+def is_cupy_standin():
+    """True when the cupy cases run on the stand-in, not on a GPU."""
+    return _cupy_mode == "stand-in"
+
+
+@pytest.fixture
+def cupy_transfers():
+    """The stand-in's copy counters (cupy._transfers); skips on real CuPy, which has none."""
+    cupy = _cupy_or_skip()
+    if not hasattr(cupy, "_transfers"):
+        pytest.skip("counting host/device copies needs the CuPy stand-in; real CuPy has no counters")
+    return cupy._transfers
 
 settings.register_profile(
     "minivae", deadline=None, max_examples=int(os.environ.get("MINIVAE_EXAMPLES", "15")),
