@@ -22,7 +22,7 @@ import tempfile
 import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "cupy_names.txt")
+OUT = os.environ.get("CUPY_NAMES_OUT") or os.path.join(HERE, "cupy_names.txt")
 
 # module name -> its source file in the wheel
 PY_MODULES = {
@@ -69,6 +69,10 @@ def python_names(source):
                 names.add(n.name)
             elif isinstance(n, ast.Assign):
                 names.update(t.id for t in n.targets if isinstance(t, ast.Name))
+            if isinstance(n, ast.FunctionDef) and n.name == "__getattr__":  # lazy attributes
+                names.update(c.value for c in ast.walk(n) if isinstance(c, ast.Compare)
+                             for c in c.comparators if isinstance(c, ast.Constant)
+                             and isinstance(c.value, str))
     return names
 
 

@@ -1,7 +1,7 @@
 """The stand-in's cupy.cuda.runtime: one device that says it is a stand-in."""
 from .. import _transfers
 
-NAME = b"CuPy stand-in (NumPy on the CPU, not a GPU)"
+_NAME = b"CuPy stand-in (NumPy on the CPU, not a GPU)"
 
 
 class CUDARuntimeError(RuntimeError):
@@ -19,7 +19,7 @@ def getDevice():
 def getDeviceProperties(device):
     if int(device) != 0:
         raise CUDARuntimeError(f"cudaErrorInvalidDevice: the stand-in has only device 0, not {device}")
-    return {"name": NAME, "totalGlobalMem": 16 << 30, "multiProcessorCount": 1,
+    return {"name": _NAME, "totalGlobalMem": 16 << 30, "multiProcessorCount": 1,
             "major": 0, "minor": 0, "clockRate": 0, "warpSize": 1}
 
 
