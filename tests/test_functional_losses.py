@@ -137,6 +137,9 @@ def test_bce_clips_probabilities_zero_and_one(xp, dtype, rel):
 
 @pytest.mark.parametrize("bad", [[-0.1, 0.5], [0.5, 1.5], [-1e-3, 2.0]])
 def test_bce_rejects_values_outside_zero_one(xp, bad):
+    if xp is not numpy:
+        pytest.skip("the range check runs on the CPU only: on a GPU it would copy to the host "
+                    "and wait every step (minivae/functional/losses.py)")
     p, t = tensor(xp, numpy.array(bad), False), tensor(xp, numpy.zeros(2), False)
     with pytest.raises(ValueError, match=r"probabilities must lie in \[0, 1\]") as info:
         F.binary_cross_entropy(p, t)

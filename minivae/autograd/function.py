@@ -89,6 +89,8 @@ def _as_tensors(op, inputs):
                 f"{op}: got a {backend.device_of(x)} array beside a {ref.device} tensor "
                 f"(shapes {getattr(x, 'shape', ())} and {ref.shape}); wrap it with "
                 f"minivae.Tensor(..., device='{ref.device}').")
+        elif isinstance(x, (int, float)):  # filled on the device: no copy from the host
+            out.append(Tensor._wrap(xp.full((), x, dtype=ref.dtype)))
         else:
             out.append(Tensor._wrap(xp.asarray(x, dtype=ref.dtype)))
     return out

@@ -4,7 +4,10 @@ Each takes ``reduction``: "mean" (over every element), "sum", or "none" (per ele
 """
 import math
 
+import numpy
+
 from .. import ops
+from ..backend import get_array_module
 from ..autograd.tensor import Tensor
 from .activations import softplus
 
@@ -28,18 +31,24 @@ def _same_shape(op, a, b):
                          "reshape one so they match (silent broadcasting here is a classic bug)")
 
 
+def _check_probabilities(p):
+    lo, hi = float(p.min()), float(p.max())
+    if lo < 0 or hi > 1:
+        raise ValueError(f"binary_cross_entropy: probabilities must lie in [0, 1], got values in "
+                         f"[{lo:.4g}, {hi:.4g}]; pass logits to binary_cross_entropy_with_logits")
+
+
 def binary_cross_entropy(p, target, reduction="mean"):
     """-(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1].
 
     p is clipped to [1e-7, 1 - 1e-7] first, as Keras does, so that a sigmoid that
     saturates to exactly 0 or 1 in float32 gives a large finite loss instead of inf;
-    the gradient is zero where clipping acted. Values outside [0, 1] are an error.
+    the gradient is zero where clipping acted. Values outside [0, 1] are an error, checked
+    on the CPU only: on a GPU the check would copy to the host and wait, every step.
     """
     _same_shape("binary_cross_entropy", p, target)
-    lo, hi = float(p.data.min()), float(p.data.max())
-    if lo < 0 or hi > 1:
-        raise ValueError(f"binary_cross_entropy: probabilities must lie in [0, 1], got values in "
-                         f"[{lo:.4g}, {hi:.4g}]; pass logits to binary_cross_entropy_with_logits")
+    if get_array_module(p.data) is numpy:
+        _check_probabilities(p.data)
     p = ops.clip(p, BCE_EPSILON, 1 - BCE_EPSILON)
     loss = -(target * ops.log(p) + (1 - target) * ops.log(1 - p))
     return _reduce(loss, reduction, "binary_cross_entropy")

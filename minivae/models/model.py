@@ -91,4 +91,11 @@ class Model(Module):
 
 
 def _floats(losses):
-    return {k: float(v.item()) if isinstance(v, Tensor) else float(v) for k, v in losses.items()}
+    """The losses as Python floats, brought from the device in one copy (each copy waits for it)."""
+    tensors = {k: v.data for k, v in losses.items() if isinstance(v, Tensor)}
+    fetched = {}
+    if tensors:
+        xp = backend.get_array_module(*tensors.values())
+        stacked = xp.stack([a.reshape(()) for a in tensors.values()])  # (number of losses,)
+        fetched = dict(zip(tensors, backend.to_numpy(stacked).tolist()))
+    return {k: fetched[k] if k in fetched else float(v) for k, v in losses.items()}
