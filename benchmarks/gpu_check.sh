@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The GPU check: one command for a machine with an NVIDIA GPU, well under 8 minutes.
+#
+#   benchmarks/gpu_check.sh            # on a GPU machine
+#   benchmarks/gpu_check.sh --dry-run  # anywhere: the same steps on the CPU with the CuPy stand-in
+#
+# 1. makes a virtual environment (.venv-gpu, seeing system packages such as a
+#    CUDA PyTorch) and installs minivae[gpu,dev] into it;
+# 2. runs the suite's cupy cases (`pytest -k cupy`) on real CuPy;
+# 3. times a training step of the book's models on numpy and cupy (PyTorch CPU
+#    and CUDA alongside when installed) with benchmarks/bench_models.py, whose
+#    timer synchronizes the GPU before it stops the clock;
+# 4. writes benchmarks/out/gpu/ (or $GPU_CHECK_OUT): tests.txt, models.json, models.png; prints the
+#    markdown table with the device's name.
+#
+# --dry-run skips the install (it uses $PYTHON, else .venv/bin/python, which
+# must have minivae[dev]), runs a few cupy cases on tests/cupy_standin and a
+# tiny benchmark: it checks the script, not a GPU. tests/test_gpu_check.py runs it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=${GPU_CHECK_OUT:-benchmarks/out/gpu}
+started=$(date +%s)
+
+if [ "${1:-}" = "--dry-run" ]; then
+  echo "no GPU: dry run (CuPy stand-in: NumPy on the CPU, not a GPU; no number here is a GPU's)"
+  PY=${PYTHON:-.venv/bin/python}
+  export MINIVAE_CUPY_STANDIN=1 PYTHONPATH="$PWD/tests/cupy_standin${PYTHONPATH:+:$PYTHONPATH}"
+  TESTS=(tests/test_functional_linear.py -k cupy)
+  BENCH=(--models fashion-vae --batches 4 --repeat 1 --no-torch)
+else
+  if ! command -v nvidia-smi >/dev/null || ! nvidia-smi -L; then
+    echo "gpu_check: no NVIDIA GPU visible (nvidia-smi); run with --dry-run to check the script" >&2
+    exit 2
+  fi
+  VENV=${GPU_CHECK_VENV:-.venv-gpu}
+  [ -x "$VENV/bin/python" ] || python3 -m venv --system-site-packages "$VENV"
+  "$VENV/bin/python" -m pip install -q -e '.[gpu,dev]'
+  PY=$VENV/bin/python
+  "$PY" -c "from minivae import backend; backend.load_cupy()"  # CuPy's clear error if it sees no GPU
+  TESTS=(-k cupy)
+  BENCH=(--models fashion-autoencoder fashion-vae faces-vae --batches 100 --repeat 7)
+fi
+
+mkdir -p "$OUT"
+echo "== the cupy cases"
+"$PY" -m pytest -p no:cacheprovider -rs "${TESTS[@]}" 2>&1 | tee "$OUT/tests.txt"
+
+echo "== a training step on every backend"
+"$PY" benchmarks/bench_models.py "${BENCH[@]}" --json "$OUT/models.json" --plot "$OUT/models.png"
+
+echo
+"$PY" - "$OUT/models.json" <<'EOF'
+import json, sys
+from minivae.bench.report import markdown
+result = json.load(open(sys.argv[1]))
+names = "; ".join(f"{b}: {d['device']}" for b, d in result["devices"].items())
+print(f"## GPU check {result['date']}, {names}\n")
+print(markdown(result["rows"], ["model", "backend", "batch", "step_ms", "ms_per_image"],
+               {"step_ms": "{:.1f}", "ms_per_image": "{:.3f}"}))
+EOF
+echo
+echo "gpu_check: done in $(( $(date +%s) - started )) s; results in $OUT"

@@ -1,0 +1,22 @@
+"""benchmarks/gpu_check.sh --dry-run: the GPU check's every step, on the CPU with the CuPy stand-in."""
+import json
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def test_gpu_check_dry_run(tmp_path):
+    env = dict(os.environ, PYTHON=sys.executable, GPU_CHECK_OUT=str(tmp_path))
+    run = subprocess.run(["bash", os.path.join(ROOT, "benchmarks", "gpu_check.sh"), "--dry-run"],
+                         capture_output=True, text=True, env=env, timeout=300, cwd=ROOT)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert run.stdout.startswith("no GPU: dry run")
+    tests = (tmp_path / "tests.txt").read_text()
+    assert " passed" in tests and "failed" not in tests and "error" not in tests, tests
+    result = json.loads((tmp_path / "models.json").read_text())
+    assert {r["backend"] for r in result["rows"]} == {"numpy", "cupy"}
+    assert "stand-in" in result["devices"]["cupy"]["device"]
+    assert "## GPU check" in run.stdout and "CuPy stand-in (NumPy on the CPU, not a GPU)" in run.stdout
+    assert (tmp_path / "models.png").stat().st_size > 0
