@@ -60,9 +60,15 @@ def pytest_report_header(config):
     return ["CuPy: not tested (no GPU; MINIVAE_CUPY_STANDIN=1 runs the cupy cases on the stand-in)"]
 
 
-def is_cupy_standin():
-    """True when the cupy cases run on the stand-in, not on a GPU."""
-    return _cupy_mode == "stand-in"
+def pytest_terminal_summary(terminalreporter):
+    """Say where the cupy cases ran, also under -q (which hides the header)."""
+    counts = {k: sum("cupy" in r.nodeid and r.when in ("call", "setup")
+                     for r in terminalreporter.stats.get(k, []))
+              for k in ("passed", "failed", "skipped")}
+    where = {"stand-in": "on the CuPy stand-in: NumPy on the CPU, not a GPU",
+             "real": "on real CuPy"}.get(_cupy_mode, "nowhere: CuPy not tested")
+    terminalreporter.write_line(f"cupy cases {where}: {counts['passed']} passed, "
+                                f"{counts['failed']} failed, {counts['skipped']} skipped")
 
 
 @pytest.fixture
