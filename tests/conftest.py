@@ -27,14 +27,12 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     global _cupy_mode
-    if not (config.getoption("--cupy-standin") or os.environ.get("MINIVAE_CUPY_STANDIN") == "1"):
-        _cupy_mode = "real" if backend.cupy_available() else "not requested"
-        return
-    if backend.cupy_available():  # a real GPU: test the real thing
-        _cupy_mode = "real"
-        return
-    use_cupy_standin()
-    _cupy_mode = "stand-in"
+    requested = config.getoption("--cupy-standin") or os.environ.get("MINIVAE_CUPY_STANDIN") == "1"
+    if backend.cupy_available():  # a real GPU: test the real thing (or a stand-in on PYTHONPATH)
+        _cupy_mode = "stand-in" if hasattr(backend.load_cupy(), "_transfers") else "real"
+    elif requested:
+        use_cupy_standin()
+        _cupy_mode = "stand-in"
 
 
 def use_cupy_standin():
