@@ -184,8 +184,8 @@ def test_regenerate_script_reads_a_wheel(tmp_path):
         for so in ("cupy_backends/cuda/api/runtime", "cupy/_core/core", "cupy/_core/_kernel",
                    "cupy/cuda/device", "cupy/cuda/stream", "cupy/cuda/memory",
                    "cupy/random/_generator_api"):
-            z.writestr(so + ".cpython-311-x86_64-linux-gnu.so",
-                       b"\0cupy._core.core._ndarray_base.get\0cupy_backends.cuda.api.runtime.getDeviceCount\0")
+            z.writestr(so + ".cpython-311-x86_64-linux-gnu.so", b"\0cupy._core.core._ndarray_base.get"
+                       b"\0cupy_backends.cuda.api.runtime.getDeviceCount\0")
     script = os.path.join(STANDIN_DIR, "regenerate_names.py")
     out = tmp_path / "names.txt"
     env = dict(os.environ, CUPY_NAMES_OUT=str(out))
