@@ -5,8 +5,9 @@
 #   benchmarks/gpu_check.sh --dry-run  # anywhere: the same steps on the CPU with the CuPy stand-in
 #
 # 1. makes a virtual environment (.venv-gpu, seeing system packages such as a
-#    CUDA PyTorch) and installs minivae[gpu,dev] into it;
-# 2. runs the suite's cupy cases (`pytest -k cupy`) on real CuPy;
+#    CUDA PyTorch) and installs minivae[gpu,dev] into it (cupy-cuda12x for a
+#    CUDA 12 driver; the CUDA libraries from pip when the system has none);
+# 2. runs the suite's cupy cases (`pytest -k cupy`) on real CuPy (at most 5 minutes);
 # 3. times a training step of the book's models on numpy and cupy (PyTorch CPU
 #    and CUDA alongside when installed) with benchmarks/bench_models.py, whose
 #    timer synchronizes the GPU before it stops the clock;
@@ -34,19 +35,33 @@ else
   fi
   VENV=${GPU_CHECK_VENV:-.venv-gpu}
   [ -x "$VENV/bin/python" ] || python3 -m venv --system-site-packages "$VENV"
-  "$VENV/bin/python" -m pip install -q -e '.[gpu,dev]'
   PY=$VENV/bin/python
+  driver_cuda=$(nvidia-smi | grep -o "CUDA Version: [0-9]*" | grep -o "[0-9]*$" || echo 13)
+  if [ "$driver_cuda" -lt 13 ]; then  # minivae[gpu] is the CUDA 13 wheel; a CUDA 12 driver needs 12x
+    "$PY" -m pip install -q -e '.[dev]' cupy-cuda12x
+    CUPY=cupy-cuda12x
+  else
+    "$PY" -m pip install -q -e '.[gpu,dev]'
+    CUPY=cupy-cuda13x
+  fi
   "$PY" -c "from minivae import backend; backend.load_cupy()"  # CuPy's clear error if it sees no GPU
+  probe='import cupy; x = cupy.arange(4, dtype=cupy.float32); assert float(x @ x) == 14.0'
+  if ! "$PY" -c "$probe" 2>/dev/null; then  # no CUDA toolkit libraries (nvrtc, cuBLAS) on the system
+    echo "CuPy cannot compile or run kernels here: installing the CUDA libraries from pip ($CUPY[ctk])"
+    "$PY" -m pip install -q "$CUPY[ctk]"
+    "$PY" -c "$probe"
+  fi
   TESTS=(-k cupy)
   BENCH=(--models fashion-autoencoder fashion-vae faces-vae --batches 100 --repeat 7)
 fi
 
 mkdir -p "$OUT"
 echo "== the cupy cases"
-"$PY" -m pytest -p no:cacheprovider -rs "${TESTS[@]}" 2>&1 | tee "$OUT/tests.txt"
+timeout 300 "$PY" -m pytest -p no:cacheprovider -rs "${TESTS[@]}" 2>&1 | tee "$OUT/tests.txt"
 
 echo "== a training step on every backend"
-"$PY" benchmarks/bench_models.py "${BENCH[@]}" --json "$OUT/models.json" --plot "$OUT/models.png"
+timeout 240 "$PY" benchmarks/bench_models.py "${BENCH[@]}" --json "$OUT/models.json" \
+  --plot "$OUT/models.png"
 
 echo
 "$PY" - "$OUT/models.json" <<'EOF'
