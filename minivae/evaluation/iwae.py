@@ -11,6 +11,8 @@ underflows to a wrong answer.
 """
 import math
 
+import numpy
+
 from .. import backend
 
 LOG_2PI = math.log(2 * math.pi)
@@ -21,7 +23,8 @@ def log_mean_exp(a, axis):
     xp = backend.get_array_module(a)
     top = a.max(axis=axis, keepdims=True)
     top = xp.where(xp.isfinite(top), top, 0.0)  # a row of -inf stays -inf, not nan
-    return (top + xp.log(xp.exp(a - top).mean(axis=axis, keepdims=True))).squeeze(axis)
+    with numpy.errstate(divide="ignore"):  # log 0 = -inf for such a row is the right answer
+        return (top + xp.log(xp.exp(a - top).mean(axis=axis, keepdims=True))).squeeze(axis)
 
 
 def log_standard_normal(z):

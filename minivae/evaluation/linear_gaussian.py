@@ -42,11 +42,17 @@ class LinearGaussian:
         self.likelihood = Gaussian(self.noise_variance, why=", the linear model's noise")
 
     @classmethod
-    def random(cls, dims, latent_dim, noise_std=0.5, seed=0, xp=numpy, **shifts):
-        """W with orthogonal columns of lengths between 0.5 and 2, b ~ N(0, I)."""
+    def random(cls, dims, latent_dim, noise_std=0.5, seed=0, xp=numpy, lengths=None, **shifts):
+        """W with orthogonal columns of ``lengths`` (default from 2 down to 0.5), b ~ N(0, I).
+
+        A column of length 0 is a latent dimension the model ignores: its exact
+        posterior is the prior N(0, 1) for every x, a collapsed dimension.
+        """
         rng = numpy.random.default_rng(seed)
         q, _ = numpy.linalg.qr(rng.standard_normal((dims, latent_dim)))  # (D, L), orthonormal columns
-        W = q * numpy.linspace(2.0, 0.5, latent_dim)  # column j scaled by its length d_j
+        if lengths is None:
+            lengths = numpy.linspace(2.0, 0.5, latent_dim)
+        W = q * numpy.asarray(lengths, dtype=numpy.float64)  # column j scaled by its length d_j
         return cls(xp.asarray(W), xp.asarray(rng.standard_normal(dims)), noise_std, **shifts)
 
     def sample(self, n, seed=0):
