@@ -190,7 +190,8 @@ def evaluate(args):
     result.extra.update(model=meta["model"], data=args.data or meta["dataset"], seed=args.seed,
                         backend=backend.current())
     print(evaluation.format_table(result))
-    print(evaluation.save_evaluation(run_dir(args.run_dir), result), flush=True)
+    print(evaluation.save_evaluation(run_dir(args.run_dir), result))
+    print(f"`minivae report {args.run_dir}` adds it to report.html", flush=True)
 
 
 def _evaluation_images(meta, path):
