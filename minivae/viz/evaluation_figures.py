@@ -29,13 +29,13 @@ def kl_per_dimension_chart(evaluation, path, max_dims=200):
     threshold = evaluation["active_threshold"]
     active = variance > threshold
     dims = numpy.arange(len(kl))
-    fig = new_figure(min(max(4.0, 0.12 * len(kl) + 2), 14), 5.0)
+    fig = new_figure(min(max(6.0, 0.12 * len(kl) + 2), 14), 5.0)
     top, bottom = fig.subplots(2, 1, sharex=True)
     colours = numpy.where(active, "tab:blue", "lightgray")
     top.bar(dims, kl, color=colours)
     top.set_ylabel("KL (nats)")
-    top.set_title(f"{evaluation['active_units']} of {len(evaluation['kl_per_dim'])} dimensions active "
-                  f"(blue); KL total {evaluation['kl']:.2f} nats", fontsize=10)
+    top.set_title(f"{evaluation['active_units']} of {len(evaluation['kl_per_dim'])} dimensions "
+                  f"active (blue), KL {evaluation['kl']:.2f} nats in all", fontsize=10)
     bottom.bar(dims, numpy.maximum(variance, 1e-12), color=colours)
     bottom.axhline(threshold, color="black", linestyle="--", linewidth=1,
                    label=f"active: Var_x E_q[z_d] > {threshold:g}")
