@@ -96,6 +96,7 @@ def evaluate(model, images, samples=1000, batch_size=500, threshold=ACTIVE_THRES
     for k in ladder:
         result.log_likelihood[str(k)] = {"mean": mean[str(k)], "se": se[str(k)],
                                          "bits_per_dim": result.bits_per_dim(mean[str(k)])}
+    result.extra["model"] = getattr(model, "name", type(model).__name__)
     result.seconds = time.perf_counter() - started
     result.per_image = per_image  # the values behind each mean, for plots and tests (not saved)
     return result

@@ -25,6 +25,8 @@ class LinearGaussian:
     (0, 0 is the exact encoder).
     """
 
+    name = "linear-gaussian"
+
     def __init__(self, W, b, noise_std, mean_shift=0.0, log_var_shift=0.0):
         xp = backend.get_array_module(W)
         self.W = xp.asarray(W, dtype=xp.float64)  # (D, L)
