@@ -49,7 +49,8 @@ class Likelihood:
         xp = backend.get_array_module(out)
         x = xp.asarray(x, dtype=xp.float64)[:, None]  # (n, 1, C, H, W): broadcast over the k points
         out = out.astype(xp.float64)
-        return self.per_pixel(x, out, xp).reshape(out.shape[0], out.shape[1], -1).sum(axis=2)
+        per_pixel = self.per_pixel(x, out, xp).reshape(out.shape[0], out.shape[1], -1)  # (n, k, C*H*W)
+        return per_pixel.sum(axis=2)
 
     def check(self, images):
         """Raise ValueError when ``images`` (NumPy or CuPy) lie outside this density's support."""
