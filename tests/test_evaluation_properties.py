@@ -122,3 +122,13 @@ def test_a_collapsed_dimension_has_zero_kl_and_is_inactive():
     assert result.active_units == 2
     assert min(result.kl_per_dim[:2]) > 0.3 and result.kl_per_dim[2] == pytest.approx(0.0, abs=1e-12)
     assert result.posterior_mean_variance[2] == pytest.approx(0.0, abs=1e-20)
+
+
+def test_a_model_in_training_mode_is_evaluated_in_inference_mode_and_put_back():
+    model = models.faces_vae(latent_dim=4, image_size=16, channels=1)  # batch norm everywhere
+    x = _images(8, (1, 16, 16))
+    model.eval()
+    expected = evaluate(model, x, samples=3).kl
+    model.train()
+    assert evaluate(model, x, samples=3).kl == pytest.approx(expected, rel=1e-6)
+    assert model.training

@@ -13,7 +13,7 @@ import numpy
 from .. import backend
 from .errors import EvaluationError
 from .iwae import draw_log_weights, iwae, sample_ladder
-from .latent_model import latent_model
+from .latent_model import inference_mode, latent_model
 from .units import ACTIVE_THRESHOLD, active_units, kl_per_dimension
 
 
@@ -57,13 +57,20 @@ def evaluate(model, images, samples=1000, batch_size=500, threshold=ACTIVE_THRES
     progress(count): called as latent points are decoded (n * K in all).
     """
     if int(samples) != samples or samples < 1:
-        raise EvaluationError(f"--samples must be a whole number K >= 1 (the draws from q(z|x) "
-                              f"per image), got {samples}")
+        raise EvaluationError(f"evaluate: samples must be a whole number K >= 1 (the draws from "
+                              f"q(z|x) per image), got {samples}")
     if batch_size < 1:
-        raise EvaluationError(f"--batch-size must be at least 1, got {batch_size}")
-    samples = int(samples)
+        raise EvaluationError(f"evaluate: batch_size must be at least 1, got {batch_size}")
     started = time.perf_counter()
     lm = model if hasattr(model, "log_px_given_z") else latent_model(model, images)
+    with inference_mode(lm):
+        result = _evaluate(lm, images, int(samples), batch_size, threshold, progress)
+    result.extra["model"] = getattr(model, "name", type(model).__name__)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _evaluate(lm, images, samples, batch_size, threshold, progress):
     ladder = sample_ladder(samples)
     per_image = {name: [] for name in ["elbo", "elbo_mc", "kl", "kl_mc"] + [str(k) for k in ladder]}
     kl_dims, means = [], []
@@ -96,8 +103,6 @@ def evaluate(model, images, samples=1000, batch_size=500, threshold=ACTIVE_THRES
     for k in ladder:
         result.log_likelihood[str(k)] = {"mean": mean[str(k)], "se": se[str(k)],
                                          "bits_per_dim": result.bits_per_dim(mean[str(k)])}
-    result.extra["model"] = getattr(model, "name", type(model).__name__)
-    result.seconds = time.perf_counter() - started
     result.per_image = per_image  # the values behind each mean, for plots and tests (not saved)
     return result
 

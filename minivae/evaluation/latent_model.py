@@ -10,6 +10,8 @@ A *latent model* here is any object with
 tutorial's CVAE this face; :class:`~minivae.evaluation.linear_gaussian.LinearGaussian`
 is one whose log p(x) is known in closed form, for checking the estimates.
 """
+import contextlib
+
 import numpy
 
 from .. import backend
@@ -42,6 +44,20 @@ class VAELatentModel:
             out = self._decode(Tensor(flat)).data  # (n*k, C, H, W)
         out = out.reshape((n, k) + tuple(out.shape[1:]))  # (n, k, C, H, W)
         return self.likelihood.log_prob(x, out)
+
+
+@contextlib.contextmanager
+def inference_mode(latent):
+    """The wrapped network in inference mode (batch norm's moving statistics), restored after."""
+    network = getattr(latent, "model", None)
+    was_training = getattr(network, "training", False)
+    if was_training:
+        network.eval()
+    try:
+        yield latent
+    finally:
+        if was_training:
+            network.train(True)
 
 
 def latent_model(model, images):
