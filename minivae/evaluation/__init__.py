@@ -1,6 +1,6 @@
 """minivae.evaluation: how good is a trained VAE as a model of its data?
 
-    from minivae.evaluation import evaluate
+    from minivae.evaluation import evaluate, format_table
     result = evaluate(model, test_images, samples=1000)   # ELBO, IWAE_1 ... IWAE_1000, active units
     print(format_table(result))
 
