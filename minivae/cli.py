@@ -4,6 +4,7 @@
     minivae reconstruct --checkpoint runs/fashion-vae
     minivae generate --checkpoint runs/fashion-vae
     minivae report runs/fashion-vae
+    minivae evaluate runs/fashion-vae           # ELBO, IWAE_K, active units -> evaluation.json
     minivae bench
     minivae exercise check tutorials/exercises/01_sigmoid.py
     minivae info
@@ -50,6 +51,22 @@ def _use_parser(sub, name, help_text):
     return p
 
 
+def _evaluate_parser(sub):
+    p = sub.add_parser("evaluate", help="ELBO, importance-weighted log p(x), KL per latent dimension "
+                       "and active units on the test set; writes RUN_DIR/evaluation.json")
+    p.add_argument("run_dir", help="the run folder, e.g. runs/fashion-vae")
+    p.add_argument("--samples", type=int, default=1000,
+                   help="K, the draws from q(z|x) per image (IWAE_1, 10, 100, ... up to K; default 1000)")
+    p.add_argument("--limit", type=int, default=None, help="only the first N test images")
+    p.add_argument("--batch-size", type=int, default=500,
+                   help="images encoded and latent points decoded per pass (default 500)")
+    p.add_argument("--data", default=None,
+                   help="folder holding the run's data set, or a .npy file of images (N, C, H, W)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--backend", choices=("numpy", "cupy"), default=None)
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="minivae", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -62,6 +79,7 @@ def build_parser():
     p.add_argument("run_dir", help="the run folder, e.g. runs/fashion-vae")
     p.add_argument("--data", default=None, help="folder holding the data set's files")
     p.add_argument("--backend", choices=("numpy", "cupy"), default=None)
+    _evaluate_parser(sub)
     p = sub.add_parser("bench", help="the quick benchmark: per-op table and the VAE step")
     p.add_argument("--json", default="benchmarks/out/quick.json", help="where to write the JSON")
     p.add_argument("--batch-size", type=int, default=100)

@@ -165,3 +165,44 @@ def report(args):
     _backend(args.backend)
     for path in rebuild_report(args.run_dir, data=args.data):
         print(path)
+
+
+def evaluate(args):
+    """`minivae evaluate DIR`: ELBO, IWAE_K and active units on the test set; writes evaluation.json."""
+    from tqdm import tqdm
+    from . import evaluation
+    if args.samples < 1:
+        raise UserError(f"--samples must be at least 1 (the draws from q(z|x) per image), got {args.samples}")
+    if args.batch_size < 1:
+        raise UserError(f"--batch-size must be at least 1, got {args.batch_size}")
+    if args.limit is not None and args.limit < 1:
+        raise UserError(f"--limit must be at least 1 image, got {args.limit}")
+    _backend(args.backend)
+    backend.manual_seed(args.seed)
+    model, meta = load_run(args.run_dir)
+    images = _evaluation_images(meta, args.data)[:args.limit]
+    bar = tqdm(total=len(images) * args.samples, unit="z", unit_scale=True, leave=False,
+               desc=f"evaluate {meta['model']}, K={args.samples}", disable=args.quiet or None)
+    try:
+        with bar:
+            result = evaluation.evaluate(model, images, args.samples, args.batch_size,
+                                         progress=bar.update)
+    except evaluation.EvaluationError as exc:
+        raise UserError(str(exc)) from None
+    result.extra.update(model=meta["model"], data=args.data or meta["dataset"], seed=args.seed,
+                        backend=backend.current())
+    print(evaluation.format_table(result))
+    print(evaluation.save_evaluation(run_dir(args.run_dir), result))
+    print(f"`minivae report {args.run_dir}` adds it to report.html", flush=True)
+
+
+def _evaluation_images(meta, path):
+    """The run's validation images, or the images of a .npy file (N, C, H, W) when ``path`` names one."""
+    from .run_folder import load_validation
+    if path and os.path.isfile(path) and path.endswith(".npy"):
+        images = numpy.load(path)
+        if images.dtype.kind not in "fiub":
+            raise UserError(f"{path}: expected an array of images, got dtype {images.dtype}")
+        return images.astype(numpy.float32)
+    images, _ = load_validation(meta, path)
+    return images

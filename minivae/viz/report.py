@@ -100,6 +100,23 @@ def _figures(figures, captions):
     return "".join(out)
 
 
+def evaluation_figures(figures):
+    """The paths among ``figures`` that belong in the Evaluation section, not under Figures."""
+    from .evaluation_figures import is_evaluation_figure
+    return [p for p in figures if is_evaluation_figure(p)]
+
+
+def _evaluation(out_dir, figures, captions):
+    """The "Evaluation" section when out_dir holds evaluation.json (from `minivae evaluate`)."""
+    from ..evaluation import load_evaluation
+    from .evaluation_section import evaluation_table_html
+    evaluation = load_evaluation(out_dir)
+    if evaluation is None:
+        return ""
+    shown = _figures(evaluation_figures(figures), captions)
+    return f"<h2>Evaluation</h2>{evaluation_table_html(evaluation)}{shown}"
+
+
 def write_report(out_dir, meta, history, model, figures, captions=None):
     """Write ``out_dir/report.html`` and return its path.
 
@@ -111,6 +128,8 @@ def write_report(out_dir, meta, history, model, figures, captions=None):
         from .run_figures import CAPTIONS as captions
     title = f"minivae run: {(meta or {}).get('model', os.path.basename(os.path.abspath(out_dir)))}"
     summaries = _summaries(model)
+    evaluation = _evaluation(out_dir, figures, captions)
+    figures = [p for p in figures if p not in evaluation_figures(figures)]
     page = (
         f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>"
@@ -118,7 +137,8 @@ def write_report(out_dir, meta, history, model, figures, captions=None):
         f"<h2>Hyperparameters</h2>{_hyperparameters(meta)}"
         + (f"<h2>Model</h2>{summaries}" if summaries else "")
         + f"<h2>History</h2>{_history(history)}"
-        f"<h2>Figures</h2>{_figures(figures, captions)}"
+        + evaluation
+        + f"<h2>Figures</h2>{_figures(figures, captions)}"
         "</body></html>\n")
     os.makedirs(out_dir, exist_ok=True)
     path = os.path.join(out_dir, REPORT)

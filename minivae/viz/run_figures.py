@@ -18,6 +18,7 @@ import numpy
 from .. import backend
 from ..data import CLASS_NAMES
 from .epoch_samples import GIF, animate, epoch_frames
+from .evaluation_figures import CAPTIONS as EVALUATION_CAPTIONS, evaluation_plan
 from .inference import is_vae, latent_dim
 from .latent_arithmetic import latent_arithmetic
 from .latent_grid import latent_grid, latent_grid_over_embeddings
@@ -47,6 +48,7 @@ CAPTIONS = {
     "morph.png": "Decoding the straight line between two encodings: figure 3-20.",
     "loss_curves.png": "Training and validation losses per epoch.",
     GIF: "The same 16 latent points decoded after each epoch (the TF tutorial's animation).",
+    **EVALUATION_CAPTIONS,  # when the run folder holds evaluation.json (`minivae evaluate`)
 }
 
 
@@ -122,6 +124,7 @@ def run_figures(model, out_dir, meta, val_x, val_labels, history, seed=0, grid_s
         frames = epoch_frames(out_dir)  # left by EpochSamples during training, if it was used
         if frames:
             plan.append((GIF, lambda p: animate(frames, p)))
+        plan += evaluation_plan(out_dir)
         for name, draw in plan:
             path = os.path.join(out_dir, name)
             try:

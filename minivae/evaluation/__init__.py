@@ -1,0 +1,25 @@
+"""minivae.evaluation: how good is a trained VAE as a model of its data?
+
+    from minivae.evaluation import evaluate, format_table
+    result = evaluate(model, test_images, samples=1000)   # ELBO, IWAE_1 ... IWAE_1000, active units
+    print(format_table(result))
+
+- :mod:`.likelihood`: which p(x | z) each model's log p(x) uses, and its sentence;
+- :mod:`.iwae`: the importance-weighted bound, batched, log-sum-exp in float64;
+- :mod:`.units`: KL per latent dimension and active units;
+- :mod:`.linear_gaussian`: a model whose log p(x) is known exactly, to check them.
+"""
+from .errors import EvaluationError
+from .likelihood import implied_variance
+from .iwae import iwae, log_mean_exp, sample_ladder
+from .units import ACTIVE_THRESHOLD, active_units, kl_per_dimension
+from .latent_model import VAELatentModel, latent_model
+from .linear_gaussian import LinearGaussian
+from .evaluate import Evaluation, evaluate, standard_error
+from .table import format_table, table_rows
+from .store import EVALUATION, load_evaluation, save_evaluation
+
+__all__ = ["EvaluationError", "implied_variance", "iwae", "log_mean_exp", "sample_ladder",
+           "ACTIVE_THRESHOLD", "active_units", "kl_per_dimension", "VAELatentModel", "latent_model",
+           "LinearGaussian", "Evaluation", "evaluate", "standard_error", "format_table",
+           "table_rows", "EVALUATION", "load_evaluation", "save_evaluation"]

@@ -1,0 +1,98 @@
+"""What the evaluation needs of a model: q(z | x) and log p(x | z), as plain arrays.
+
+A *latent model* here is any object with
+
+    latent_dim, input_shape, device, likelihood (with .sentence)
+    encode(x)            -> z_mean, z_log_var      arrays (n, latent_dim): q(z|x) = N(z_mean, exp(z_log_var))
+    log_px_given_z(x, z) -> float64 array (n, k)   for z of shape (n, k, latent_dim)
+
+:class:`VAELatentModel` gives a minivae VAE (the book's, faces, MLP, CIFAR) or the TF
+tutorial's CVAE this face; :class:`~minivae.evaluation.linear_gaussian.LinearGaussian`
+is one whose log p(x) is known in closed form, for checking the estimates.
+"""
+import contextlib
+
+import numpy
+
+from .. import backend
+from ..autograd import Tensor, no_grad
+from .errors import EvaluationError
+from .likelihood import BernoulliLogits, BernoulliProbabilities, Gaussian, implied_variance, is_binary
+
+
+class VAELatentModel:
+    """A trained minivae VAE or CVAE seen as q(z|x) and p(x|z); runs in inference mode, no graph."""
+
+    def __init__(self, model, likelihood):
+        self.model = model
+        self.likelihood = likelihood
+        self.latent_dim = int(model.encoder.latent_dim)
+        self.input_shape = tuple(model.input_shape)
+        self.device = model.device
+        self._decode = model.decoder.logits if isinstance(likelihood, BernoulliLogits) else model.decoder
+
+    def encode(self, x):
+        with no_grad():
+            z_mean, z_log_var, _ = self.model.encoder(self.model.as_batch(x))
+        return z_mean.data, z_log_var.data
+
+    def log_px_given_z(self, x, z):
+        n, k, latent = z.shape
+        xp = backend.get_array_module(z)
+        flat = xp.asarray(z.reshape(n * k, latent), dtype=self.model.dtype)  # (n*k, latent_dim)
+        with no_grad():
+            out = self._decode(Tensor(flat)).data  # (n*k, C, H, W)
+        out = out.reshape((n, k) + tuple(out.shape[1:]))  # (n, k, C, H, W)
+        return self.likelihood.log_prob(x, out)
+
+
+@contextlib.contextmanager
+def inference_mode(latent):
+    """The wrapped network in inference mode (batch norm's moving statistics), restored after."""
+    network = getattr(latent, "model", None)
+    was_training = getattr(network, "training", False)
+    if was_training:
+        network.eval()
+    try:
+        yield latent
+    finally:
+        if was_training:
+            network.train(True)
+
+
+def latent_model(model, images):
+    """The latent model of a trained minivae ``model`` for data ``images`` (n, C, H, W).
+
+    Picks p(x | z) from how the model was trained (see :mod:`.likelihood`) and checks
+    that the images fit: their shape, and their range for a Bernoulli. Raises
+    :class:`EvaluationError` for a model with no q(z | x) or data that does not fit.
+    """
+    from ..models import CVAE, VAE
+    name = getattr(model, "name", type(model).__name__)
+    if not isinstance(model, (VAE, CVAE)):
+        raise EvaluationError(f"the {name} has no q(z|x) (its encoder gives one point, not a "
+                              "distribution), so it has no ELBO or importance-weighted bound; "
+                              "evaluate a VAE")
+    shape = tuple(model.input_shape)
+    if getattr(images, "ndim", None) != 4 or tuple(images.shape[1:]) != shape:
+        raise EvaluationError(f"the {name} takes images of shape (N, {', '.join(map(str, shape))}), "
+                              f"the data has shape {tuple(getattr(images, 'shape', ()))}: the data "
+                              "does not fit the model")
+    if len(images) == 0:
+        raise EvaluationError("there are no images to evaluate on")
+    binary = is_binary(images)
+    if isinstance(model, CVAE):
+        likelihood = BernoulliLogits(binary)
+    elif model.reconstruction == "bce":
+        likelihood = BernoulliProbabilities(binary)
+    else:
+        pixels = int(numpy.prod(shape))
+        variance = implied_variance(model.beta, pixels)
+        likelihood = Gaussian(variance, why=f" = D / (2 beta) = {pixels} / (2 * {model.beta:g}), "
+                                            "the variance at which the training loss beta * mean "
+                                            "squared error equals -log p(x|z) up to a constant")
+    try:
+        likelihood.check(images)
+    except ValueError as exc:
+        raise EvaluationError(f"{name}: {exc}") from None
+    return VAELatentModel(model, likelihood)

@@ -1,0 +1,94 @@
+"""`minivae evaluate` end to end on a tiny run, the report's Evaluation section, and bad input."""
+import json
+import os
+
+import numpy
+import pytest
+
+from minivae import cli, data, evaluation, models
+
+QUICK_TRAIN = ["--epochs", "1", "--limit", "64", "--batch-size", "32", "--quiet", "--no-figures"]
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    try:
+        data.find_fashion_mnist()
+    except FileNotFoundError:
+        pytest.skip("Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)")
+    out = str(tmp_path_factory.mktemp("runs") / "fashion-vae")
+    assert cli.main(["train", "--model", "fashion-vae", "--out", out] + QUICK_TRAIN) == 0
+    return out
+
+
+def test_evaluate_prints_the_table_and_writes_evaluation_json(tiny_run, capsys):
+    capsys.readouterr()
+    assert cli.main(["evaluate", tiny_run, "--samples", "20", "--limit", "12", "--batch-size", "8",
+                     "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    assert "IWAE_20" in printed and "bits/dim" in printed and "NOT a normalized density" in printed
+    with open(os.path.join(tiny_run, "evaluation.json")) as f:
+        ev = json.load(f)
+    assert ev["samples"] == 20 and ev["images"] == 12 and ev["model"] == "fashion-vae"
+    assert list(ev["log_likelihood"]) == ["1", "10", "20"]
+    assert set(ev["log_likelihood"]["20"]) >= {"mean", "se"}
+    assert len(ev["kl_per_dim"]) == 2 and isinstance(ev["active_units"], int)
+    assert "Bernoulli" in ev["likelihood"] and ev["elbo"] < 0
+    assert ev["log_likelihood"]["20"]["mean"] >= ev["log_likelihood"]["1"]["mean"] - 3 * ev["elbo_se"]
+
+
+def test_report_gets_an_evaluation_section(tiny_run, capsys):
+    assert cli.main(["evaluate", tiny_run, "--samples", "10", "--limit", "8", "--quiet"]) == 0
+    assert cli.main(["report", tiny_run]) == 0
+    for name in ("evaluation_kl_per_dim.png", "evaluation_iwae.png"):
+        assert os.path.getsize(os.path.join(tiny_run, name)) > 0
+    with open(os.path.join(tiny_run, "report.html"), encoding="utf-8") as f:
+        page = f.read()
+    assert "<h2>Evaluation</h2>" in page and "IWAE_10" in page
+    evaluation_part = page.split("<h2>Evaluation</h2>")[1].split("<h2>Figures</h2>")[0]
+    assert 'alt="evaluation_iwae.png"' in evaluation_part
+    assert 'alt="evaluation_kl_per_dim.png"' in evaluation_part
+
+
+def test_a_folder_without_a_checkpoint(tmp_path, capsys):
+    assert cli.main(["evaluate", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "no checkpoint" in err
+
+
+@pytest.mark.parametrize("samples", ["0", "-3"])
+def test_fewer_than_one_sample(tmp_path, capsys, samples):
+    assert cli.main(["evaluate", str(tmp_path), "--samples", samples]) == 2
+    assert "--samples must be at least 1" in capsys.readouterr().err
+
+
+def test_the_autoencoder_has_no_posterior(tmp_path, capsys):
+    try:
+        data.find_fashion_mnist()
+    except FileNotFoundError:
+        pytest.skip("Fashion-MNIST is not installed")
+    out = str(tmp_path / "ae")
+    assert cli.main(["train", "--model", "fashion-autoencoder", "--out", out] + QUICK_TRAIN) == 0
+    capsys.readouterr()
+    assert cli.main(["evaluate", out, "--samples", "2", "--limit", "4"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "has no q(z|x)" in err
+
+
+def test_data_that_does_not_fit_the_model(tiny_run, tmp_path, capsys):
+    wrong_shape = str(tmp_path / "mnist28.npy")
+    numpy.save(wrong_shape, numpy.zeros((4, 1, 28, 28), numpy.float32))
+    assert cli.main(["evaluate", tiny_run, "--data", wrong_shape, "--samples", "2"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "(N, 1, 32, 32)" in err and "does not fit" in err
+    wrong_range = str(tmp_path / "symmetric.npy")
+    numpy.save(wrong_range, numpy.full((4, 1, 32, 32), -0.5, numpy.float32))
+    assert cli.main(["evaluate", tiny_run, "--data", wrong_range, "--samples", "2"]) == 2
+    assert "pixels in [0, 1]" in capsys.readouterr().err
+
+
+def test_the_library_raises_for_the_autoencoder_and_for_bad_k():
+    with pytest.raises(evaluation.EvaluationError, match="has no q"):
+        evaluation.evaluate(models.fashion_autoencoder(), numpy.zeros((2, 1, 32, 32), numpy.float32))
+    with pytest.raises(evaluation.EvaluationError, match="K >= 1"):
+        evaluation.evaluate(evaluation.LinearGaussian.random(3, 2), numpy.zeros((2, 3)), samples=0)
