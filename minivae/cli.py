@@ -4,6 +4,7 @@
     minivae reconstruct --checkpoint runs/fashion-vae
     minivae generate --checkpoint runs/fashion-vae
     minivae report runs/fashion-vae
+    minivae explore runs/fashion-vae             # explorer.html: the decoder running in the browser
     minivae bench
     minivae exercise check tutorials/exercises/01_sigmoid.py
     minivae info
@@ -60,6 +61,12 @@ def build_parser():
     sub.add_parser("info", help="versions, backend, GPU and where data was found")
     p = sub.add_parser("report", help="redraw a run's figures and report.html from its checkpoint")
     p.add_argument("run_dir", help="the run folder, e.g. runs/fashion-vae")
+    p.add_argument("--data", default=None, help="folder holding the data set's files")
+    p.add_argument("--backend", choices=("numpy", "cupy"), default=None)
+    p = sub.add_parser("explore", help="write a run's explorer.html: move through the latent "
+                       "space in the browser, the decoder running in the page")
+    p.add_argument("run_dir", help="the run folder, e.g. runs/fashion-vae")
+    p.add_argument("--out", default=None, help="the page to write (default: RUN_DIR/explorer.html)")
     p.add_argument("--data", default=None, help="folder holding the data set's files")
     p.add_argument("--backend", choices=("numpy", "cupy"), default=None)
     p = sub.add_parser("bench", help="the quick benchmark: per-op table and the VAE step")

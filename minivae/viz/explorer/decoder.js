@@ -1,0 +1,232 @@
+// decoder.js: the trained decoder's forward pass, in plain JavaScript.
+//
+// Each function below is the function of minivae.functional with the same name, for one
+// example at a time (no batch axis): a vector (features,) or an image (C, H, W), stored
+// row-major in a Float32Array exactly as NumPy stores it. Sums are taken in float64 (a
+// JavaScript number) and rounded to float32 once per step, so the page agrees with
+// minivae's float32 decoder to about 1e-6.
+//
+//   linear            y = x @ weight + bias, weight (in_features, out_features) as Keras keeps it
+//   conv2d            slide a (C_out, C_in, kh, kw) filter bank over the image
+//   conv_transpose2d  spread each grid value over a kh x kw window of a larger image
+//   batch_norm        eval mode: y = (x - running_mean) / sqrt(running_var + eps) * weight + bias
+//   relu, leaky_relu, sigmoid, tanh, softplus, reshape
+"use strict";
+
+// ---------------------------------------------------------------- the weights
+
+// base64 text -> {key: Float32Array}: one little-endian float32 buffer (NumPy's "<f4"),
+// cut into the arrays that `tensors` lists by offset (in floats) and shape.
+function readWeights(base64, tensors) {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  const all = new Float32Array(bytes.buffer);
+  const arrays = {};
+  for (const [key, t] of Object.entries(tensors)) {
+    const size = t.shape.reduce((a, b) => a * b, 1);
+    arrays[key] = all.subarray(t.offset, t.offset + size);
+  }
+  return arrays;
+}
+
+// ---------------------------------------------------------------- the layers
+
+// linear: x (in_features,) @ weight (in_features, out_features) + bias (out_features,)
+function linear(x, weight, bias, inFeatures, outFeatures) {
+  if (x.length !== inFeatures) {
+    throw new Error(`linear: input has ${x.length} features, the weight expects ${inFeatures}`);
+  }
+  const y = new Float64Array(outFeatures);  // (out_features,)
+  if (bias) y.set(bias);
+  for (let i = 0; i < inFeatures; i++) {
+    const xi = x[i];
+    if (xi === 0) continue;  // after a relu, many inputs are 0
+    const row = i * outFeatures;  // weight[i, :]
+    for (let j = 0; j < outFeatures; j++) y[j] += xi * weight[row + j];
+  }
+  return Float32Array.from(y);
+}
+
+// TensorFlow's "same": output ceil(size / stride); an odd total pad puts the extra at the end.
+function samePadding(size, kernel, stride) {
+  const out = Math.ceil(size / stride);
+  const total = Math.max((out - 1) * stride + kernel - size, 0);
+  return [Math.floor(total / 2), total - Math.floor(total / 2)];
+}
+
+// out = floor((size + pads - kernel) / stride) + 1
+function convOutputSize(size, kernel, stride, padBefore, padAfter) {
+  return Math.floor((size + padBefore + padAfter - kernel) / stride) + 1;
+}
+
+// "valid" -> no zeros; [ph, pw] -> that many zeros on each side: [top, bottom, left, right]
+function explicitPads(padding) {
+  return padding === "valid" ? [0, 0, 0, 0] : [padding[0], padding[0], padding[1], padding[1]];
+}
+
+// conv2d: x (C_in, H, W), weight (C_out, C_in, kh, kw) -> (C_out, out_h, out_w).
+//   y[co, r, c] = bias[co] + sum over ci, i, j of x[ci, r*sh + i - top, c*sw + j - left] * weight[co, ci, i, j]
+// where x is 0 outside the image (the zero padding).
+function conv2d(x, shape, weight, weightShape, bias, stride, padding) {
+  const [cIn, h, w] = shape;
+  const [cOut, , kh, kw] = weightShape;
+  const [sh, sw] = stride;
+  const [top, bottom, left, right] = padding === "same"
+    ? [...samePadding(h, kh, sh), ...samePadding(w, kw, sw)] : explicitPads(padding);
+  const outH = convOutputSize(h, kh, sh, top, bottom);
+  const outW = convOutputSize(w, kw, sw, left, right);
+  const y = new Float64Array(cOut * outH * outW);  // (C_out, out_h, out_w)
+  for (let co = 0; co < cOut; co++) {
+    for (let r = 0; r < outH; r++) {
+      for (let c = 0; c < outW; c++) {
+        let sum = bias ? bias[co] : 0;
+        for (let ci = 0; ci < cIn; ci++) {
+          for (let i = 0; i < kh; i++) {
+            const row = r * sh + i - top;
+            if (row < 0 || row >= h) continue;  // a padding row
+            for (let j = 0; j < kw; j++) {
+              const col = c * sw + j - left;
+              if (col < 0 || col >= w) continue;
+              sum += x[(ci * h + row) * w + col] * weight[((co * cIn + ci) * kh + i) * kw + j];
+            }
+          }
+        }
+        y[(co * outH + r) * outW + c] = sum;
+      }
+    }
+  }
+  return [Float32Array.from(y), [cOut, outH, outW]];
+}
+
+// conv_transpose2d: x (C_in, H, W) grid, weight (C_in, C_out, kh, kw) -> (C_out, H_out, W_out).
+// The gradient of conv2d: every grid value x[ci, a, b] adds x * weight[ci, co, :, :] onto the
+// window of the (padded) image at rows a*sh ..., columns b*sw ...; overlapping windows add up.
+// Then the padding is cropped: what lands on a padding row or column is dropped.
+//   "same":  H_out = H * stride, pads as a "same" conv2d of that image would have them
+//   else:    H_out = (H - 1) * stride - pad_top - pad_bottom + kh + output_padding
+function convTranspose2d(x, shape, weight, weightShape, bias, stride, padding, outputPadding) {
+  const [cIn, gh, gw] = shape;
+  const [, cOut, kh, kw] = weightShape;
+  const [sh, sw] = stride;
+  let h, w, top, left;
+  if (padding === "same") {
+    [h, w] = [gh * sh, gw * sw];
+    [top] = samePadding(h, kh, sh);
+    [left] = samePadding(w, kw, sw);
+  } else {
+    const [t, b, l, r] = explicitPads(padding);
+    [top, left] = [t, l];
+    h = (gh - 1) * sh + kh - t - b + outputPadding[0];
+    w = (gw - 1) * sw + kw - l - r + outputPadding[1];
+  }
+  const y = new Float64Array(cOut * h * w);  // (C_out, H_out, W_out)
+  for (let ci = 0; ci < cIn; ci++) {
+    for (let a = 0; a < gh; a++) {
+      for (let b = 0; b < gw; b++) {
+        const v = x[(ci * gh + a) * gw + b];
+        if (v === 0) continue;  // after a relu, many grid values are 0
+        for (let co = 0; co < cOut; co++) {
+          const k = (ci * cOut + co) * kh * kw;  // weight[ci, co, :, :]
+          for (let i = 0; i < kh; i++) {
+            const row = a * sh + i - top;
+            if (row < 0 || row >= h) continue;  // cropped: a padding row
+            for (let j = 0; j < kw; j++) {
+              const col = b * sw + j - left;
+              if (col < 0 || col >= w) continue;
+              y[(co * h + row) * w + col] += v * weight[k + i * kw + j];
+            }
+          }
+        }
+      }
+    }
+  }
+  if (bias) {
+    for (let co = 0; co < cOut; co++) {
+      for (let p = co * h * w; p < (co + 1) * h * w; p++) y[p] += bias[co];
+    }
+  }
+  return [Float32Array.from(y), [cOut, h, w]];
+}
+
+// batch_norm in eval mode: each channel c of x (C,) or (C, H, W) is
+//   y = (x - running_mean[c]) * (weight[c] / sqrt(running_var[c] + eps)) + bias[c]
+function batchNorm(x, shape, runningMean, runningVar, weight, bias, eps) {
+  const channels = shape[0];
+  const size = x.length / channels;  // H * W values per channel (1 for a vector)
+  const y = new Float32Array(x.length);
+  for (let c = 0; c < channels; c++) {
+    const scale = weight[c] / Math.sqrt(runningVar[c] + eps);
+    for (let p = c * size; p < (c + 1) * size; p++) y[p] = (x[p] - runningMean[c]) * scale + bias[c];
+  }
+  return y;
+}
+
+const relu = (x) => x.map((v) => Math.max(v, 0));
+const leakyRelu = (x, slope) => x.map((v) => (v > 0 ? v : slope * v));
+const sigmoid = (x) => x.map((v) => 0.5 * Math.tanh(0.5 * v) + 0.5);  // 1 / (1 + exp(-v)), never overflows
+const tanh = (x) => x.map(Math.tanh);
+const softplus = (x) => x.map((v) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))));
+
+// reshape: the values stay where they are (row-major); only the shape changes.
+function reshape(x, shape, target) {
+  const size = target.reduce((a, b) => a * b, 1);
+  if (size !== x.length) {
+    throw new Error(`reshape: cannot reshape ${x.length} values of shape (${shape}) into (${target})`);
+  }
+  return [x, target];
+}
+
+// ---------------------------------------------------------------- the decoder
+
+// Run the steps on one latent vector z (latent_dim,): returns the image (C, H, W) and its shape.
+function decodeOne(z, steps, arrays) {
+  let x = Float32Array.from(z);
+  let shape = [x.length];
+  for (const s of steps) {
+    switch (s.op) {
+      case "linear":  // (in_features,) -> (out_features,)
+        x = linear(x, arrays[s.weight], s.bias && arrays[s.bias], s.in_features, s.out_features);
+        shape = [s.out_features];
+        break;
+      case "reshape":  // e.g. (2048,) -> (128, 4, 4)
+        [x, shape] = reshape(x, shape, s.shape);
+        break;
+      case "conv2d":  // (C_in, H, W) -> (C_out, out_h, out_w)
+        [x, shape] = conv2d(x, shape, arrays[s.weight], s.weight_shape, s.bias && arrays[s.bias],
+                            s.stride, s.padding);
+        break;
+      case "conv_transpose2d":  // (C_in, H, W) -> (C_out, H * stride, W * stride) for "same"
+        [x, shape] = convTranspose2d(x, shape, arrays[s.weight], s.weight_shape,
+                                     s.bias && arrays[s.bias], s.stride, s.padding, s.output_padding);
+        break;
+      case "batch_norm":  // shape unchanged
+        x = batchNorm(x, shape, arrays[s.running_mean], arrays[s.running_var], arrays[s.weight],
+                      arrays[s.bias], s.eps);
+        break;
+      case "relu": x = relu(x); break;
+      case "leaky_relu": x = leakyRelu(x, s.negative_slope); break;
+      case "sigmoid": x = sigmoid(x); break;
+      case "tanh": x = tanh(x); break;
+      case "softplus": x = softplus(x); break;
+      default: throw new Error(`decoder.js: unknown step ${s.op}`);
+    }
+  }
+  return [x, shape];
+}
+
+// The contract: an array of latent vectors in, an array of images (C, H, W) in [0, 1] out.
+// A decoder ending in tanh gives [-1, 1]: its values are mapped to (y + 1) / 2.
+function makeDecoder(data) {
+  const arrays = readWeights(data.weights, data.tensors);
+  const [low, high] = data.outputRange;
+  return function decode(zs) {
+    return zs.map((z) => {
+      if (z.length !== data.latentDim) {
+        throw new Error(`decode: a latent vector has ${z.length} numbers, the decoder takes ${data.latentDim}`);
+      }
+      const [image] = decodeOne(z, data.steps, arrays);
+      return image.map((v) => (v - low) / (high - low));
+    });
+  };
+}
