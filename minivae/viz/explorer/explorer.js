@@ -102,6 +102,7 @@ function makeView(cdf) {
   const toView = cdf ? normalCdf : (u) => u;  // the CDF view shows Phi(u), Phi(v) in [0, 1]
   let [uMin, uMax, vMin, vMax] = cdf ? [0, 1, 0, 1] : [Infinity, -Infinity, Infinity, -Infinity];
   if (!cdf) {
+    if (DATA.isVae) [uMin, uMax, vMin, vMax] = [-3, 3, -3, 3];  // at least the prior's +-3 sd
     DATA.points.u.forEach((u) => { uMin = Math.min(uMin, u); uMax = Math.max(uMax, u); });
     DATA.points.v.forEach((v) => { vMin = Math.min(vMin, v); vMax = Math.max(vMax, v); });
     const du = (uMax - uMin) * 0.08 || 1, dv = (vMax - vMin) * 0.08 || 1;
@@ -179,10 +180,11 @@ const sliders = [];
 function makeSliders() {
   const box = document.getElementById("sliders");
   DATA.directions.forEach((direction, k) => {
-    const spread = DATA.spread[k] || 1;
+    // +-3 sd of the embeddings along the direction; a VAE's at least +-3, the prior's N(0, 1)
+    const spread = DATA.isVae ? Math.max(DATA.spread[k], 1) : DATA.spread[k] || 1;
     const row = document.createElement("div");
     row.className = "slider";
-    row.innerHTML = `<label>PC ${k + 1} (sd ${spread.toFixed(2)})</label>` +
+    row.innerHTML = `<label>PC ${k + 1} (sd ${DATA.spread[k].toFixed(2)})</label>` +
       `<input type="range" min="${-3 * spread}" max="${3 * spread}" step="${spread / 50}" value="0">` +
       "<output>0</output>";
     const input = row.querySelector("input");
