@@ -65,9 +65,17 @@ function explicitPads(padding) {
   return padding === "valid" ? [0, 0, 0, 0] : [padding[0], padding[0], padding[1], padding[1]];
 }
 
+// The k in [0, count) whose position k * stride + offset falls inside [0, size): the windows
+// that reach a given kernel offset without landing in the padding.
+function insideRange(count, stride, offset, size) {
+  return [Math.max(0, Math.ceil(-offset / stride)),
+          Math.min(count, Math.floor((size - 1 - offset) / stride) + 1)];
+}
+
 // conv2d: x (C_in, H, W), weight (C_out, C_in, kh, kw) -> (C_out, out_h, out_w).
 //   y[co, r, c] = bias[co] + sum over ci, i, j of x[ci, r*sh + i - top, c*sw + j - left] * weight[co, ci, i, j]
-// where x is 0 outside the image (the zero padding).
+// where x is 0 outside the image (the zero padding). As im2col + one matrix product does, but
+// loop by kernel offset (i, j): each adds weight[co, ci, i, j] times a strided slice of x.
 function conv2d(x, shape, weight, weightShape, bias, stride, padding) {
   const [cIn, h, w] = shape;
   const [cOut, , kh, kw] = weightShape;
@@ -76,23 +84,23 @@ function conv2d(x, shape, weight, weightShape, bias, stride, padding) {
     ? [...samePadding(h, kh, sh), ...samePadding(w, kw, sw)] : explicitPads(padding);
   const outH = convOutputSize(h, kh, sh, top, bottom);
   const outW = convOutputSize(w, kw, sw, left, right);
+  const rows = [...Array(kh).keys()].map((i) => insideRange(outH, sh, i - top, h));  // per kernel row i
+  const cols = [...Array(kw).keys()].map((j) => insideRange(outW, sw, j - left, w));
   const y = new Float64Array(cOut * outH * outW);  // (C_out, out_h, out_w)
   for (let co = 0; co < cOut; co++) {
-    for (let r = 0; r < outH; r++) {
-      for (let c = 0; c < outW; c++) {
-        let sum = bias ? bias[co] : 0;
-        for (let ci = 0; ci < cIn; ci++) {
-          for (let i = 0; i < kh; i++) {
-            const row = r * sh + i - top;
-            if (row < 0 || row >= h) continue;  // a padding row
-            for (let j = 0; j < kw; j++) {
-              const col = c * sw + j - left;
-              if (col < 0 || col >= w) continue;
-              sum += x[(ci * h + row) * w + col] * weight[((co * cIn + ci) * kh + i) * kw + j];
-            }
+    y.fill(bias ? bias[co] : 0, co * outH * outW, (co + 1) * outH * outW);
+    for (let ci = 0; ci < cIn; ci++) {
+      for (let i = 0; i < kh; i++) {
+        const [r0, r1] = rows[i];  // the output rows r whose input row r*sh + i - top is not padding
+        for (let j = 0; j < kw; j++) {
+          const [c0, c1] = cols[j];
+          const k = weight[((co * cIn + ci) * kh + i) * kw + j];  // weight[co, ci, i, j]
+          for (let r = r0; r < r1; r++) {
+            const yRow = (co * outH + r) * outW;  // y[co, r, :]
+            const xRow = (ci * h + r * sh + i - top) * w + j - left;  // x[ci, r*sh + i - top, j - left + ...]
+            for (let c = c0; c < c1; c++) y[yRow + c] += k * x[xRow + c * sw];
           }
         }
-        y[(co * outH + r) * outW + c] = sum;
       }
     }
   }
@@ -105,6 +113,8 @@ function conv2d(x, shape, weight, weightShape, bias, stride, padding) {
 // Then the padding is cropped: what lands on a padding row or column is dropped.
 //   "same":  H_out = H * stride, pads as a "same" conv2d of that image would have them
 //   else:    H_out = (H - 1) * stride - pad_top - pad_bottom + kh + output_padding
+// As col2im does, loop by kernel offset (i, j): each adds weight[ci, co, i, j] times the whole
+// grid onto a strided slice of the image, (a, b) -> (a*sh + i - top, b*sw + j - left).
 function convTranspose2d(x, shape, weight, weightShape, bias, stride, padding, outputPadding) {
   const [cIn, gh, gw] = shape;
   const [, cOut, kh, kw] = weightShape;
@@ -120,30 +130,24 @@ function convTranspose2d(x, shape, weight, weightShape, bias, stride, padding, o
     h = (gh - 1) * sh + kh - t - b + outputPadding[0];
     w = (gw - 1) * sw + kw - l - r + outputPadding[1];
   }
+  const rows = [...Array(kh).keys()].map((i) => insideRange(gh, sh, i - top, h));  // per kernel row i
+  const cols = [...Array(kw).keys()].map((j) => insideRange(gw, sw, j - left, w));
   const y = new Float64Array(cOut * h * w);  // (C_out, H_out, W_out)
-  for (let ci = 0; ci < cIn; ci++) {
-    for (let a = 0; a < gh; a++) {
-      for (let b = 0; b < gw; b++) {
-        const v = x[(ci * gh + a) * gw + b];
-        if (v === 0) continue;  // after a relu, many grid values are 0
-        for (let co = 0; co < cOut; co++) {
-          const k = (ci * cOut + co) * kh * kw;  // weight[ci, co, :, :]
-          for (let i = 0; i < kh; i++) {
-            const row = a * sh + i - top;
-            if (row < 0 || row >= h) continue;  // cropped: a padding row
-            for (let j = 0; j < kw; j++) {
-              const col = b * sw + j - left;
-              if (col < 0 || col >= w) continue;
-              y[(co * h + row) * w + col] += v * weight[k + i * kw + j];
-            }
+  for (let co = 0; co < cOut; co++) {
+    y.fill(bias ? bias[co] : 0, co * h * w, (co + 1) * h * w);
+    for (let ci = 0; ci < cIn; ci++) {
+      for (let i = 0; i < kh; i++) {
+        const [a0, a1] = rows[i];  // the grid rows a whose image row a*sh + i - top is not cropped
+        for (let j = 0; j < kw; j++) {
+          const [b0, b1] = cols[j];
+          const k = weight[((ci * cOut + co) * kh + i) * kw + j];  // weight[ci, co, i, j]
+          for (let a = a0; a < a1; a++) {
+            const xRow = (ci * gh + a) * gw;  // x[ci, a, :]
+            const yRow = (co * h + a * sh + i - top) * w + j - left;  // y[co, a*sh + i - top, j - left + ...]
+            for (let b = b0; b < b1; b++) y[yRow + b * sw] += k * x[xRow + b];
           }
         }
       }
-    }
-  }
-  if (bias) {
-    for (let co = 0; co < cOut; co++) {
-      for (let p = co * h * w; p < (co + 1) * h * w; p++) y[p] += bias[co];
     }
   }
   return [Float32Array.from(y), [cOut, h, w]];
