@@ -83,10 +83,10 @@ def measure(driver, path, repeat):
 
 
 def table(rows):
-    lines = ["| model | latent | decoder weights | page | load | decode, 1 image | decode, 10 at once (per image) |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["| model | page of | latent | decoder weights | page | load | decode, 1 image "
+             "| decode, 10 at once (per image) |", "|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        lines.append(f"| {r['model']} | {r['latent_dim']} | {r['decoder_parameters']:,} | "
+        lines.append(f"| {r['model']} | {r['kind']} | {r['latent_dim']} | {r['decoder_parameters']:,} | "
                      f"{r['page_bytes'] / 1e6:.2f} MB | {r['load_s']:.2f} s | {r['decode_ms_per_image']:.1f} ms | "
                      f"{r['decode_ms_per_image_batch10']:.1f} ms |")
     return "\n".join(lines)
@@ -108,8 +108,8 @@ def main():
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
-    for r, kind in zip(rows, ["run"] * len(args.runs) + ["fresh"] * len(args.fresh)):
-        r["kind"] = kind
+    for r, kind in zip(rows, ["a run"] * len(args.runs) + ["fresh"] * len(args.fresh)):
+        r["kind"] = kind  # a trained run's page, or an untrained model's with random test images
     result = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
               "machine": f"{platform.node()} {platform.machine()}, {os.cpu_count()} CPUs",
               "chromium": version, "command": " ".join(sys.argv), "rows": rows}
