@@ -108,8 +108,8 @@ def _explorer(model, out, meta, val_x, val_labels):
     from .viz.explorer import write_explorer
     try:
         print(f"explorer: {write_explorer(model, out, val_x, val_labels, meta)}", flush=True)
-    except ValueError as exc:  # a decoder with a layer decoder.js lacks: the run still gets its report
-        print(f"explorer: not written: {exc}", flush=True)
+    except Exception as exc:  # e.g. a layer decoder.js lacks: the run still gets its report
+        print(f"explorer: not written: {type(exc).__name__}: {exc}", flush=True)
 
 
 def _output(args, name):
