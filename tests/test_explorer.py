@@ -95,7 +95,7 @@ def test_the_book_vae_page_is_one_offline_file_under_5_mb(tmp_path):
     assert len(found["points"]["u"]) == MAX_POINTS and found["plane"] == "latent"
     assert found["latentDim"] == 2 and found["imageShape"] == [1, 32, 32] and found["isVae"]
     assert found["classNames"][5] == "Sandal" and found["parameters"] == 246273
-    assert "function convTranspose2d(" in page and "window.minivae = {" in page
+    assert "function conv_transpose2d(" in page and "window.minivae = {" in page
 
 
 def test_a_wide_space_is_shown_through_its_principal_directions_with_an_attribute():

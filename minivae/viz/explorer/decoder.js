@@ -1,6 +1,6 @@
 // decoder.js: the trained decoder's forward pass, in plain JavaScript.
 //
-// Each function below is the function of minivae.functional with the same name, for one
+// Each function below is the function of minivae.functional (or im2col.py) with the same name, for one
 // example at a time (no batch axis): a vector (features,) or an image (C, H, W), stored
 // row-major in a Float32Array exactly as NumPy stores it. Sums are taken in float64 (a
 // JavaScript number) and rounded to float32 once per step, so the page agrees with
@@ -17,7 +17,7 @@
 
 // base64 text -> {key: Float32Array}: one little-endian float32 buffer (NumPy's "<f4"),
 // cut into the arrays that `tensors` lists by offset (in floats) and shape.
-function readWeights(base64, tensors) {
+function read_weights(base64, tensors) {
   const text = atob(base64);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
@@ -33,41 +33,41 @@ function readWeights(base64, tensors) {
 // ---------------------------------------------------------------- the layers
 
 // linear: x (in_features,) @ weight (in_features, out_features) + bias (out_features,)
-function linear(x, weight, bias, inFeatures, outFeatures) {
-  if (x.length !== inFeatures) {
-    throw new Error(`linear: input has ${x.length} features, the weight expects ${inFeatures}`);
+function linear(x, weight, bias, in_features, out_features) {
+  if (x.length !== in_features) {
+    throw new Error(`linear: input has ${x.length} features, the weight expects ${in_features}`);
   }
-  const y = new Float64Array(outFeatures);  // (out_features,)
+  const y = new Float64Array(out_features);  // (out_features,)
   if (bias) y.set(bias);
-  for (let i = 0; i < inFeatures; i++) {
+  for (let i = 0; i < in_features; i++) {
     const xi = x[i];
     if (xi === 0) continue;  // after a relu, many inputs are 0
-    const row = i * outFeatures;  // weight[i, :]
-    for (let j = 0; j < outFeatures; j++) y[j] += xi * weight[row + j];
+    const row = i * out_features;  // weight[i, :]
+    for (let j = 0; j < out_features; j++) y[j] += xi * weight[row + j];
   }
   return Float32Array.from(y);
 }
 
 // TensorFlow's "same": output ceil(size / stride); an odd total pad puts the extra at the end.
-function samePadding(size, kernel, stride) {
+function same_padding(size, kernel, stride) {
   const out = Math.ceil(size / stride);
   const total = Math.max((out - 1) * stride + kernel - size, 0);
   return [Math.floor(total / 2), total - Math.floor(total / 2)];
 }
 
 // out = floor((size + pads - kernel) / stride) + 1
-function convOutputSize(size, kernel, stride, padBefore, padAfter) {
-  return Math.floor((size + padBefore + padAfter - kernel) / stride) + 1;
+function conv_output_size(size, kernel, stride, pad_before, pad_after) {
+  return Math.floor((size + pad_before + pad_after - kernel) / stride) + 1;
 }
 
 // "valid" -> no zeros; [ph, pw] -> that many zeros on each side: [top, bottom, left, right]
-function explicitPads(padding) {
+function explicit_pads(padding) {
   return padding === "valid" ? [0, 0, 0, 0] : [padding[0], padding[0], padding[1], padding[1]];
 }
 
 // The k in [0, count) whose position k * stride + offset falls inside [0, size): the windows
 // that reach a given kernel offset without landing in the padding.
-function insideRange(count, stride, offset, size) {
+function inside_range(count, stride, offset, size) {
   return [Math.max(0, Math.ceil(-offset / stride)),
           Math.min(count, Math.floor((size - 1 - offset) / stride) + 1)];
 }
@@ -76,35 +76,35 @@ function insideRange(count, stride, offset, size) {
 //   y[co, r, c] = bias[co] + sum over ci, i, j of x[ci, r*sh + i - top, c*sw + j - left] * weight[co, ci, i, j]
 // where x is 0 outside the image (the zero padding). As im2col + one matrix product does, but
 // loop by kernel offset (i, j): each adds weight[co, ci, i, j] times a strided slice of x.
-function conv2d(x, shape, weight, weightShape, bias, stride, padding) {
-  const [cIn, h, w] = shape;
-  const [cOut, , kh, kw] = weightShape;
+function conv2d(x, shape, weight, weight_shape, bias, stride, padding) {
+  const [c_in, h, w] = shape;
+  const [c_out, , kh, kw] = weight_shape;
   const [sh, sw] = stride;
   const [top, bottom, left, right] = padding === "same"
-    ? [...samePadding(h, kh, sh), ...samePadding(w, kw, sw)] : explicitPads(padding);
-  const outH = convOutputSize(h, kh, sh, top, bottom);
-  const outW = convOutputSize(w, kw, sw, left, right);
-  const rows = [...Array(kh).keys()].map((i) => insideRange(outH, sh, i - top, h));  // per kernel row i
-  const cols = [...Array(kw).keys()].map((j) => insideRange(outW, sw, j - left, w));
-  const y = new Float64Array(cOut * outH * outW);  // (C_out, out_h, out_w)
-  for (let co = 0; co < cOut; co++) {
-    y.fill(bias ? bias[co] : 0, co * outH * outW, (co + 1) * outH * outW);
-    for (let ci = 0; ci < cIn; ci++) {
+    ? [...same_padding(h, kh, sh), ...same_padding(w, kw, sw)] : explicit_pads(padding);
+  const out_h = conv_output_size(h, kh, sh, top, bottom);
+  const out_w = conv_output_size(w, kw, sw, left, right);
+  const rows = [...Array(kh).keys()].map((i) => inside_range(out_h, sh, i - top, h));  // per kernel row i
+  const cols = [...Array(kw).keys()].map((j) => inside_range(out_w, sw, j - left, w));
+  const y = new Float64Array(c_out * out_h * out_w);  // (C_out, out_h, out_w)
+  for (let co = 0; co < c_out; co++) {
+    y.fill(bias ? bias[co] : 0, co * out_h * out_w, (co + 1) * out_h * out_w);
+    for (let ci = 0; ci < c_in; ci++) {
       for (let i = 0; i < kh; i++) {
         const [r0, r1] = rows[i];  // the output rows r whose input row r*sh + i - top is not padding
         for (let j = 0; j < kw; j++) {
           const [c0, c1] = cols[j];
-          const k = weight[((co * cIn + ci) * kh + i) * kw + j];  // weight[co, ci, i, j]
+          const k = weight[((co * c_in + ci) * kh + i) * kw + j];  // weight[co, ci, i, j]
           for (let r = r0; r < r1; r++) {
-            const yRow = (co * outH + r) * outW;  // y[co, r, :]
-            const xRow = (ci * h + r * sh + i - top) * w + j - left;  // x[ci, r*sh + i - top, j - left + ...]
-            for (let c = c0; c < c1; c++) y[yRow + c] += k * x[xRow + c * sw];
+            const y_row = (co * out_h + r) * out_w;  // y[co, r, :]
+            const x_row = (ci * h + r * sh + i - top) * w + j - left;  // x[ci, r*sh + i - top, j - left + ...]
+            for (let c = c0; c < c1; c++) y[y_row + c] += k * x[x_row + c * sw];
           }
         }
       }
     }
   }
-  return [Float32Array.from(y), [cOut, outH, outW]];
+  return [Float32Array.from(y), [c_out, out_h, out_w]];
 }
 
 // conv_transpose2d: x (C_in, H, W) grid, weight (C_in, C_out, kh, kw) -> (C_out, H_out, W_out).
@@ -115,59 +115,59 @@ function conv2d(x, shape, weight, weightShape, bias, stride, padding) {
 //   else:    H_out = (H - 1) * stride - pad_top - pad_bottom + kh + output_padding
 // As col2im does, loop by kernel offset (i, j): each adds weight[ci, co, i, j] times the whole
 // grid onto a strided slice of the image, (a, b) -> (a*sh + i - top, b*sw + j - left).
-function convTranspose2d(x, shape, weight, weightShape, bias, stride, padding, outputPadding) {
-  const [cIn, gh, gw] = shape;
-  const [, cOut, kh, kw] = weightShape;
+function conv_transpose2d(x, shape, weight, weight_shape, bias, stride, padding, output_padding) {
+  const [c_in, gh, gw] = shape;
+  const [, c_out, kh, kw] = weight_shape;
   const [sh, sw] = stride;
   let h, w, top, left;
   if (padding === "same") {
     [h, w] = [gh * sh, gw * sw];
-    [top] = samePadding(h, kh, sh);
-    [left] = samePadding(w, kw, sw);
+    [top] = same_padding(h, kh, sh);
+    [left] = same_padding(w, kw, sw);
   } else {
-    const [t, b, l, r] = explicitPads(padding);
+    const [t, b, l, r] = explicit_pads(padding);
     [top, left] = [t, l];
-    h = (gh - 1) * sh + kh - t - b + outputPadding[0];
-    w = (gw - 1) * sw + kw - l - r + outputPadding[1];
+    h = (gh - 1) * sh + kh - t - b + output_padding[0];
+    w = (gw - 1) * sw + kw - l - r + output_padding[1];
   }
-  const rows = [...Array(kh).keys()].map((i) => insideRange(gh, sh, i - top, h));  // per kernel row i
-  const cols = [...Array(kw).keys()].map((j) => insideRange(gw, sw, j - left, w));
-  const y = new Float64Array(cOut * h * w);  // (C_out, H_out, W_out)
-  for (let co = 0; co < cOut; co++) {
+  const rows = [...Array(kh).keys()].map((i) => inside_range(gh, sh, i - top, h));  // per kernel row i
+  const cols = [...Array(kw).keys()].map((j) => inside_range(gw, sw, j - left, w));
+  const y = new Float64Array(c_out * h * w);  // (C_out, H_out, W_out)
+  for (let co = 0; co < c_out; co++) {
     y.fill(bias ? bias[co] : 0, co * h * w, (co + 1) * h * w);
-    for (let ci = 0; ci < cIn; ci++) {
+    for (let ci = 0; ci < c_in; ci++) {
       for (let i = 0; i < kh; i++) {
         const [a0, a1] = rows[i];  // the grid rows a whose image row a*sh + i - top is not cropped
         for (let j = 0; j < kw; j++) {
           const [b0, b1] = cols[j];
-          const k = weight[((ci * cOut + co) * kh + i) * kw + j];  // weight[ci, co, i, j]
+          const k = weight[((ci * c_out + co) * kh + i) * kw + j];  // weight[ci, co, i, j]
           for (let a = a0; a < a1; a++) {
-            const xRow = (ci * gh + a) * gw;  // x[ci, a, :]
-            const yRow = (co * h + a * sh + i - top) * w + j - left;  // y[co, a*sh + i - top, j - left + ...]
-            for (let b = b0; b < b1; b++) y[yRow + b * sw] += k * x[xRow + b];
+            const x_row = (ci * gh + a) * gw;  // x[ci, a, :]
+            const y_row = (co * h + a * sh + i - top) * w + j - left;  // y[co, a*sh + i - top, j - left + ...]
+            for (let b = b0; b < b1; b++) y[y_row + b * sw] += k * x[x_row + b];
           }
         }
       }
     }
   }
-  return [Float32Array.from(y), [cOut, h, w]];
+  return [Float32Array.from(y), [c_out, h, w]];
 }
 
 // batch_norm in eval mode: each channel c of x (C,) or (C, H, W) is
 //   y = (x - running_mean[c]) * (weight[c] / sqrt(running_var[c] + eps)) + bias[c]
-function batchNorm(x, shape, runningMean, runningVar, weight, bias, eps) {
+function batch_norm(x, shape, running_mean, running_var, weight, bias, eps) {
   const channels = shape[0];
   const size = x.length / channels;  // H * W values per channel (1 for a vector)
   const y = new Float32Array(x.length);
   for (let c = 0; c < channels; c++) {
-    const scale = weight[c] / Math.sqrt(runningVar[c] + eps);
-    for (let p = c * size; p < (c + 1) * size; p++) y[p] = (x[p] - runningMean[c]) * scale + bias[c];
+    const scale = weight[c] / Math.sqrt(running_var[c] + eps);
+    for (let p = c * size; p < (c + 1) * size; p++) y[p] = (x[p] - running_mean[c]) * scale + bias[c];
   }
   return y;
 }
 
 const relu = (x) => x.map((v) => Math.max(v, 0));
-const leakyRelu = (x, slope) => x.map((v) => (v > 0 ? v : slope * v));
+const leaky_relu = (x, slope) => x.map((v) => (v > 0 ? v : slope * v));
 const sigmoid = (x) => x.map((v) => 0.5 * Math.tanh(0.5 * v) + 0.5);  // 1 / (1 + exp(-v)), never overflows
 const tanh = (x) => x.map(Math.tanh);
 const softplus = (x) => x.map((v) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))));
@@ -184,7 +184,7 @@ function reshape(x, shape, target) {
 // ---------------------------------------------------------------- the decoder
 
 // Run the steps on one latent vector z (latent_dim,): returns the image (C, H, W) and its shape.
-function decodeOne(z, steps, arrays) {
+function decode_one(z, steps, arrays) {
   let x = Float32Array.from(z);
   let shape = [x.length];
   for (const s of steps) {
@@ -201,15 +201,15 @@ function decodeOne(z, steps, arrays) {
                             s.stride, s.padding);
         break;
       case "conv_transpose2d":  // (C_in, H, W) -> (C_out, H * stride, W * stride) for "same"
-        [x, shape] = convTranspose2d(x, shape, arrays[s.weight], s.weight_shape,
+        [x, shape] = conv_transpose2d(x, shape, arrays[s.weight], s.weight_shape,
                                      s.bias && arrays[s.bias], s.stride, s.padding, s.output_padding);
         break;
       case "batch_norm":  // shape unchanged
-        x = batchNorm(x, shape, arrays[s.running_mean], arrays[s.running_var], arrays[s.weight],
+        x = batch_norm(x, shape, arrays[s.running_mean], arrays[s.running_var], arrays[s.weight],
                       arrays[s.bias], s.eps);
         break;
       case "relu": x = relu(x); break;
-      case "leaky_relu": x = leakyRelu(x, s.negative_slope); break;
+      case "leaky_relu": x = leaky_relu(x, s.negative_slope); break;
       case "sigmoid": x = sigmoid(x); break;
       case "tanh": x = tanh(x); break;
       case "softplus": x = softplus(x); break;
@@ -221,15 +221,15 @@ function decodeOne(z, steps, arrays) {
 
 // The contract: an array of latent vectors in, an array of images (C, H, W) in [0, 1] out.
 // A decoder ending in tanh gives [-1, 1]: its values are mapped to (y + 1) / 2.
-function makeDecoder(data) {
-  const arrays = readWeights(data.weights, data.tensors);
+function make_decoder(data) {
+  const arrays = read_weights(data.weights, data.tensors);
   const [low, high] = data.outputRange;
   return function decode(zs) {
     return zs.map((z) => {
       if (z.length !== data.latentDim) {
         throw new Error(`decode: a latent vector has ${z.length} numbers, the decoder takes ${data.latentDim}`);
       }
-      const [image] = decodeOne(z, data.steps, arrays);
+      const [image] = decode_one(z, data.steps, arrays);
       return image.map((v) => (v - low) / (high - low));
     });
   };

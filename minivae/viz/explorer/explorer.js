@@ -7,7 +7,7 @@
 const DATA = JSON.parse(document.getElementById("explorer-data").textContent);
 const [C, H, W] = DATA.imageShape;
 const D = DATA.latentDim;
-const decodeImages = makeDecoder(DATA);
+const decodeImages = make_decoder(DATA);
 
 // The contract the tests use: decode(zs) -> [Float32Array (C, H, W) in [0, 1], ...].
 function decode(zs) {
