@@ -5,6 +5,7 @@
     minivae generate --checkpoint runs/fashion-vae
     minivae report runs/fashion-vae
     minivae evaluate runs/fashion-vae           # ELBO, IWAE_K, active units -> evaluation.json
+    minivae explore runs/fashion-vae             # explorer.html: the decoder running in the browser
     minivae bench
     minivae exercise check tutorials/exercises/01_sigmoid.py
     minivae info
@@ -80,6 +81,12 @@ def build_parser():
     p.add_argument("--data", default=None, help="folder holding the data set's files")
     p.add_argument("--backend", choices=("numpy", "cupy"), default=None)
     _evaluate_parser(sub)
+    p = sub.add_parser("explore", help="write a run's explorer.html: move through the latent "
+                       "space in the browser, the decoder running in the page")
+    p.add_argument("run_dir", help="the run folder, e.g. runs/fashion-vae")
+    p.add_argument("--out", default=None, help="the page to write (default: RUN_DIR/explorer.html)")
+    p.add_argument("--data", default=None, help="folder holding the data set's files")
+    p.add_argument("--backend", choices=("numpy", "cupy"), default=None)
     p = sub.add_parser("bench", help="the quick benchmark: per-op table and the VAE step")
     p.add_argument("--json", default="benchmarks/out/quick.json", help="where to write the JSON")
     p.add_argument("--batch-size", type=int, default=100)

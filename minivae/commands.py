@@ -77,6 +77,7 @@ def train(args):
     except (TrainingDiverged, CheckpointMismatch, FileNotFoundError) as exc:
         raise UserError(str(exc)) from None
     if not args.no_figures:
+        _explorer(model, out, meta, val_x, val_labels)
         _figures(model, out, meta, val_x, val_labels, history)
     print(f"done: {out}/history.json, {out}/checkpoint.npz", flush=True)
 
@@ -100,6 +101,15 @@ def _figures(model, out, meta, val_x, val_labels, history):
         return
     for path in viz.run_figures(model, out, meta, val_x, val_labels, history):
         print(f"figure: {path}", flush=True)
+
+
+def _explorer(model, out, meta, val_x, val_labels):
+    """explorer.html, written before the report so that report.html links to it."""
+    from .viz.explorer import write_explorer
+    try:
+        print(f"explorer: {write_explorer(model, out, val_x, val_labels, meta)}", flush=True)
+    except Exception as exc:  # e.g. a layer decoder.js lacks: the run still gets its report
+        print(f"explorer: not written: {type(exc).__name__}: {exc}", flush=True)
 
 
 def _output(args, name):
@@ -206,3 +216,11 @@ def _evaluation_images(meta, path):
         return images.astype(numpy.float32)
     images, _ = load_validation(meta, path)
     return images
+def explore(args):
+    """`minivae explore DIR`: write the run's explorer.html (the decoder running in the page)."""
+    from .run_folder import load_validation
+    from .viz.explorer import write_explorer
+    _backend(args.backend)
+    model, meta = load_run(args.run_dir)
+    val_x, val_labels = load_validation(meta, args.data)
+    print(write_explorer(model, args.out or run_dir(args.run_dir), val_x, val_labels, meta))

@@ -11,7 +11,8 @@ run through it, and it imports neither of them.
 """
 import os
 
-from . import backend, data, recipes
+from . import backend, recipes
+from .data import DataFileError
 from .errors import UserError
 
 
@@ -67,6 +68,6 @@ def load_validation(meta, data=None):
     """
     try:
         _, val_x, val_labels, _ = recipes.load_dataset(meta["dataset"], data, meta.get("limit"))
-    except (FileNotFoundError, recipes.DatasetNotFound, data.DataFileError) as exc:
+    except (FileNotFoundError, recipes.DatasetNotFound, DataFileError) as exc:
         raise UserError(str(exc)) from None
     return val_x, val_labels

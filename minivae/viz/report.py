@@ -115,6 +115,13 @@ def _evaluation(out_dir, figures, captions):
         return ""
     shown = _figures(evaluation_figures(figures), captions)
     return f"<h2>Evaluation</h2>{evaluation_table_html(evaluation)}{shown}"
+def _explorer_link(out_dir):
+    """A link to the run's explorer.html, when there is one next to the report."""
+    from .explorer import EXPLORER
+    if not os.path.exists(os.path.join(out_dir, EXPLORER)):
+        return ""
+    return (f'<p><a href="{EXPLORER}">Open the latent explorer</a>: move through the latent space '
+            "and watch the decoder, which runs in that page, answer.</p>")
 
 
 def write_report(out_dir, meta, history, model, figures, captions=None):
@@ -134,7 +141,8 @@ def write_report(out_dir, meta, history, model, figures, captions=None):
         f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>"
         f"<h1>{html.escape(title)}</h1>"
-        f"<h2>Hyperparameters</h2>{_hyperparameters(meta)}"
+        + _explorer_link(out_dir)
+        + f"<h2>Hyperparameters</h2>{_hyperparameters(meta)}"
         + (f"<h2>Model</h2>{summaries}" if summaries else "")
         + f"<h2>History</h2>{_history(history)}"
         + evaluation

@@ -1,0 +1,115 @@
+"""What the page holds: the decoder's steps and weights, and the test set's embeddings.
+
+Everything goes into one JSON object, ``explorer_data``:
+
+    latentDim, imageShape [C, H, W], outputRange    what decode() takes and gives
+    steps, tensors, weights                         the decoder (steps.py), weights as base64 float32
+    plane, points {u, v, labels}, classNames        the scatter: up to 5,000 test embeddings (z_mean)
+    mean, directions, spread                        principal directions of the embeddings
+    attributes [{name, vector}]                     mean z with the label minus mean z without it
+    examples {z, images}                            a few test images and their z_mean, to morph between
+
+In a 2-D latent space the scatter shows z_mean itself ("plane": "latent"). A wider space
+is shown through its first two principal directions ("plane": "pca"): 5,000 faces' 200-d
+embeddings would take 4 MB on their own, so the page keeps their projections (u, v) and
+the full z_mean of the examples only.
+"""
+import base64
+
+import numpy
+
+from ...data import CIFAR10_CLASSES, CLASS_NAMES
+from ..inference import encode, is_vae
+from .steps import decoder_steps, output_range
+
+MAX_POINTS = 5000  # embeddings in the scatter, as in the run's scatter figure
+MAX_DIRECTIONS = 8  # principal directions given a slider
+N_EXAMPLES = 12  # test images offered for morphing
+CLASS_NAMES_OF = {"fashion-mnist": list(CLASS_NAMES), "mnist": [str(d) for d in range(10)],
+                  "mnist-binarized": [str(d) for d in range(10)], "cifar10": list(CIFAR10_CLASSES)}
+
+
+def _rounded(a, digits=5):
+    """A float array as nested lists with ``digits`` decimals: short JSON, plenty for a picture."""
+    return numpy.round(numpy.asarray(a, dtype=numpy.float64), digits).tolist()
+
+
+def pack_weights(arrays):
+    """{key: float32 array} -> (base64 of all of them end to end, {key: {offset, shape}})."""
+    tensors, offset = {}, 0
+    for key, a in arrays.items():
+        tensors[key] = {"offset": offset, "shape": list(a.shape)}
+        offset += a.size
+    buffer = numpy.concatenate([a.ravel() for a in arrays.values()]).astype("<f4")
+    return base64.b64encode(buffer.tobytes()).decode("ascii"), tensors
+
+
+def principal_directions(z, k=MAX_DIRECTIONS):
+    """(mean (D,), directions (k, D) orthonormal, spread (k,)): the PCA of the embeddings z (N, D).
+
+    Centre, then the SVD z - mean = U S V^T: the rows of V^T are the directions of largest
+    variance first, and S / sqrt(N - 1) is the standard deviation along each.
+    """
+    mean = z.mean(axis=0)
+    _, s, vt = numpy.linalg.svd(z - mean, full_matrices=False)  # vt (min(N, D), D)
+    k = min(k, vt.shape[0])
+    return mean, vt[:k], s[:k] / numpy.sqrt(max(len(z) - 1, 1))
+
+
+def _labels(labels, attribute):
+    """(integer labels, class names, {name: bool mask} for attribute vectors), or Nones."""
+    if labels is None:
+        return None, None, {}
+    labels = numpy.asarray(labels)
+    if labels.dtype == bool:  # one attribute (CelebA's Smiling): two classes
+        name = attribute or "attribute"
+        return labels.astype(int), [f"not {name}", name], {name: labels}
+    return labels.astype(int), None, {}
+
+
+def explorer_data(model, val_x, val_labels=None, meta=None, seed=0):
+    """The page's JSON object (a dict) for ``model`` and its test images ``val_x`` (N, C, H, W)."""
+    meta = meta or {}
+    steps, arrays = decoder_steps(model.decoder)
+    weights, tensors = pack_weights(arrays)
+    rng = numpy.random.default_rng(seed)
+    chosen = numpy.arange(len(val_x))
+    if len(val_x) > MAX_POINTS:
+        chosen = numpy.sort(rng.choice(len(val_x), MAX_POINTS, replace=False))
+    z = encode(model, val_x[chosen]).astype(numpy.float64)  # (N, latent_dim)
+    labels, names, attributes = _labels(None if val_labels is None else
+                                        numpy.asarray(val_labels)[chosen], meta.get("attribute"))
+    if names is None and labels is not None:
+        names = CLASS_NAMES_OF.get(meta.get("dataset"), [str(k) for k in range(labels.max() + 1)])
+        if z.shape[1] > 2:  # towards each class: its mean z minus the others'
+            attributes = {names[k] if k < len(names) else str(k): labels == k for k in numpy.unique(labels)}
+    mean, directions, spread = principal_directions(z)
+    if z.shape[1] == 2:
+        plane, uv = "latent", z
+    else:
+        plane, uv = "pca", (z - mean) @ directions[:2].T  # (N, 2): the coordinates along PC 1 and 2
+    examples = numpy.arange(min(N_EXAMPLES, len(chosen)))
+    images = numpy.asarray(val_x[chosen[examples]], dtype=numpy.float32)  # (n, C, H, W)
+    low, high = output_range(steps)
+    pixels = numpy.clip((images - low) / (high - low), 0, 1)
+    data = {
+        "model": meta.get("model", getattr(model, "name", "model")),
+        "dataset": meta.get("dataset"),
+        "isVae": bool(is_vae(model)),
+        "latentDim": int(z.shape[1]),
+        "imageShape": [int(n) for n in model.decoder.output_shape],
+        "outputRange": [low, high],
+        "parameters": int(sum(a.size for a in arrays.values())),
+        "steps": steps, "tensors": tensors, "weights": weights,
+        "plane": plane,
+        "points": {"u": _rounded(uv[:, 0]), "v": _rounded(uv[:, 1]),
+                   "labels": None if labels is None else labels.tolist()},
+        "classNames": names,
+        "mean": _rounded(mean), "directions": _rounded(directions), "spread": _rounded(spread),
+        "attributes": [{"name": str(name), "vector": _rounded(z[mask].mean(axis=0) - z[~mask].mean(axis=0))}
+                       for name, mask in attributes.items() if mask.any() and not mask.all()],
+        "examples": {"z": _rounded(z[examples], 6),
+                     "images": base64.b64encode(numpy.round(pixels * 255).astype(numpy.uint8).tobytes())
+                     .decode("ascii")},
+    }
+    return data

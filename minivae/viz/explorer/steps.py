@@ -1,0 +1,123 @@
+"""A decoder as a flat list of functional steps, the program the page's JavaScript runs.
+
+    Dense(2048)                         {"op": "linear", "weight": "...", "bias": "..."}
+    Reshape((128, 4, 4))                {"op": "reshape", "shape": [128, 4, 4]}
+    Conv2DTranspose(64, 3, strides=2,   {"op": "conv_transpose2d", "stride": [2, 2],
+        padding="same", activation=       "padding": "same", "output_padding": [0, 0], ...}
+        "relu")                         {"op": "relu"}
+
+Each step is one call of :mod:`minivae.functional` with the arguments the layer
+gives it, so the JavaScript in ``decoder.js`` can follow the same names. The
+weights are gathered into one float32 buffer; a step names its arrays by their
+key in that buffer (the decoder's ``state_dict`` names).
+"""
+import numpy
+
+from ...nn import (Activation, BatchNormalization, Conv2D, Conv2DTranspose, Dense, Flatten, LeakyReLU,
+                   ReLU, Reshape, Sequential)
+from ...nn.activations import ACTIVATIONS
+
+# activation name (as layers record it) -> the step; "linear" and None need none
+ACTIVATION_STEPS = {"relu": {"op": "relu"}, "sigmoid": {"op": "sigmoid"}, "tanh": {"op": "tanh"},
+                    "softplus": {"op": "softplus"},
+                    "leaky_relu": {"op": "leaky_relu",
+                                   "negative_slope": ACTIVATIONS["leaky_relu"].keywords["negative_slope"]}}
+
+
+class Steps:
+    """The steps and the arrays they read, collected while walking a decoder."""
+
+    def __init__(self):
+        self.steps = []
+        self.arrays = {}  # key -> float32 array, in the order the steps use them
+
+    def array(self, key, value):
+        self.arrays[key] = numpy.ascontiguousarray(_numpy(value), dtype="<f4")
+        return key
+
+    def activation(self, name, where):
+        if name in (None, "linear"):
+            return
+        if name not in ACTIVATION_STEPS:
+            raise ValueError(f"explorer: {where} uses the activation {name!r}, which the page's "
+                             f"decoder.js does not have; it knows {', '.join(sorted(ACTIVATION_STEPS))}.")
+        self.steps.append(dict(ACTIVATION_STEPS[name]))
+
+
+def _numpy(value):
+    from ... import backend
+    return backend.to_numpy(getattr(value, "data", value))
+
+
+def _padding(padding):
+    """"same" / "valid" stay names; an explicit (ph, pw) becomes a list."""
+    return padding if isinstance(padding, str) else [int(p) for p in padding]
+
+
+def _transpose_output_padding(layer):
+    """What Conv2DTranspose.forward passes: for "valid" with k < s, Keras still gives H * s."""
+    if layer.padding != "valid":
+        return [0, 0]
+    return [max(s - k, 0) for s, k in zip(layer.strides, layer.kernel_size)]
+
+
+def _add_layer(layer, prefix, out):
+    name = f"{prefix}{layer.name}"
+    if isinstance(layer, Sequential):
+        for child in layer.layers:
+            _add_layer(child, f"{name}.", out)
+    elif isinstance(layer, Dense):
+        bias = out.array(f"{name}.bias", layer.bias) if layer.use_bias else None
+        out.steps.append({"op": "linear", "layer": name, "weight": out.array(f"{name}.kernel", layer.kernel),
+                          "bias": bias, "in_features": int(layer.kernel.shape[0]),
+                          "out_features": int(layer.kernel.shape[1])})
+        out.activation(layer.activation_name, f"Dense layer '{name}'")
+    elif isinstance(layer, (Conv2D, Conv2DTranspose)):  # Conv2DTranspose is a Conv2D: test it first
+        transposed = isinstance(layer, Conv2DTranspose)
+        step = {"op": "conv_transpose2d" if transposed else "conv2d", "layer": name,
+                "weight": out.array(f"{name}.kernel", layer.kernel),
+                "weight_shape": [int(n) for n in layer.kernel.shape],
+                "bias": out.array(f"{name}.bias", layer.bias) if layer.use_bias else None,
+                "stride": list(layer.strides), "padding": _padding(layer.padding)}
+        if transposed:
+            step["output_padding"] = _transpose_output_padding(layer)
+        out.steps.append(step)
+        out.activation(layer.activation_name, f"{type(layer).__name__} layer '{name}'")
+    elif isinstance(layer, BatchNormalization):
+        out.steps.append({"op": "batch_norm", "layer": name,
+                          "running_mean": out.array(f"{name}.moving_mean", layer.moving_mean),
+                          "running_var": out.array(f"{name}.moving_variance", layer.moving_variance),
+                          "weight": out.array(f"{name}.gamma", layer.gamma),
+                          "bias": out.array(f"{name}.beta", layer.beta), "eps": float(layer.epsilon)})
+    elif isinstance(layer, (Reshape, Flatten)):
+        shape = layer.target_shape if isinstance(layer, Reshape) else layer.output_shape
+        out.steps.append({"op": "reshape", "layer": name, "shape": [int(n) for n in shape]})
+    elif isinstance(layer, LeakyReLU):
+        out.steps.append({"op": "leaky_relu", "negative_slope": float(layer.negative_slope)})
+    elif isinstance(layer, ReLU):
+        out.steps.append({"op": "relu"})
+    elif isinstance(layer, Activation):
+        out.activation(layer.activation_name, f"Activation layer '{name}'")
+    elif isinstance(getattr(layer, "network", None), Sequential) and hasattr(layer, "logits"):
+        _add_layer(layer.network, f"{name}.", out)  # the CVAE's BernoulliDecoder: logits, then
+        out.steps.append({"op": "sigmoid"})          # the sigmoid its forward applies
+    else:
+        raise ValueError(f"explorer: the decoder's layer '{name}' is a {type(layer).__name__}, which "
+                         "the page's decoder.js cannot run; it knows Dense, Conv2D, Conv2DTranspose, "
+                         "BatchNormalization, Reshape, Flatten and the activations.")
+
+
+def decoder_steps(decoder):
+    """(steps, arrays) of ``decoder``: a list of step dicts and {key: float32 array}.
+
+    The decoder must be built (it knows its input shape) and made of the layers above.
+    """
+    out = Steps()
+    _add_layer(decoder, "", out)
+    return out.steps, out.arrays
+
+
+def output_range(steps):
+    """The decoder's value range from its last activation: [-1, 1] after tanh, else [0, 1]."""
+    last = next((s["op"] for s in reversed(steps) if s["op"] != "reshape"), None)
+    return [-1.0, 1.0] if last == "tanh" else [0.0, 1.0]

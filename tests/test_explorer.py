@@ -1,0 +1,139 @@
+"""The latent explorer's page, read as text: every model's decoder as steps, one offline file.
+
+The real-browser checks (decode() against minivae's decoder, the pointer) are in
+tests/test_explorer_browser.py.
+"""
+import base64
+import json
+import os
+import re
+
+import numpy
+import pytest
+
+from minivae import cli, data, models, nn
+from minivae.viz.explorer import EXPLORER, decoder_steps, explorer_data, render, write_explorer
+from minivae.viz.explorer.contents import MAX_POINTS, pack_weights, principal_directions
+
+META = {"model": "fashion-vae", "dataset": "fashion-mnist"}
+
+
+def page_data(page):
+    """The JSON object a written page holds."""
+    text = re.search(r'<script type="application/json" id="explorer-data">(.*?)</script>', page, re.S)[1]
+    return json.loads(text)
+
+
+@pytest.mark.parametrize("name", list(models.MODELS))
+def test_every_models_decoder_becomes_steps_holding_all_its_weights(name):
+    model = models.build(name)
+    steps, arrays = decoder_steps(model.decoder)
+    assert sum(a.size for a in arrays.values()) == model.decoder.count_params()
+    assert all(a.dtype == numpy.dtype("<f4") for a in arrays.values())
+    used = {s[k] for s in steps for k in ("weight", "bias", "running_mean", "running_var") if s.get(k)}
+    assert used == set(arrays)
+    assert steps[0]["op"] == "linear" and steps[0]["in_features"] == model.config["latent_dim"]
+
+
+def test_the_book_vae_decoder_reads_as_example_3_4():
+    steps, _ = decoder_steps(models.build("fashion-vae").decoder)
+    assert [s["op"] for s in steps] == ["linear", "reshape", "conv_transpose2d", "relu", "conv_transpose2d",
+                                        "relu", "conv_transpose2d", "relu", "conv2d", "sigmoid"]
+    assert steps[1]["shape"] == [128, 4, 4]
+    assert steps[2]["padding"] == "same" and steps[2]["stride"] == [2, 2]
+    assert steps[2]["weight_shape"] == [128, 128, 3, 3]
+
+
+def test_the_cvae_gets_its_sigmoid_and_cifar_its_tanh_and_explicit_padding():
+    cvae_steps, _ = decoder_steps(models.build("cvae").decoder)
+    assert cvae_steps[-1] == {"op": "sigmoid"}  # the network ends in logits; decoder(z) applies it
+    cifar_steps, _ = decoder_steps(models.build("cifar-vae").decoder)
+    assert cifar_steps[-1] == {"op": "tanh"}
+    transposed = [s for s in cifar_steps if s["op"] == "conv_transpose2d"]
+    assert [s["padding"] for s in transposed] == [[1, 1]] * 3
+    assert [s["op"] for s in cifar_steps].count("batch_norm") == 2
+
+
+def test_a_layer_without_javascript_is_named_in_the_error():
+    class Doubling(nn.Layer):
+        def forward(self, x):
+            return x * 2
+    decoder = nn.Sequential([nn.Dense(4), Doubling(name="doubling")], input_shape=(2,), name="decoder")
+    with pytest.raises(ValueError, match="layer 'decoder.doubling' is a Doubling.*decoder.js"):
+        decoder_steps(decoder)
+
+
+def test_packed_weights_come_back_exactly():
+    arrays = {"a": numpy.arange(6, dtype="<f4").reshape(2, 3), "b": numpy.array([-1.5, 2.25], "<f4")}
+    text, tensors = pack_weights(arrays)
+    flat = numpy.frombuffer(base64.b64decode(text), "<f4")
+    for key, a in arrays.items():
+        t = tensors[key]
+        numpy.testing.assert_array_equal(flat[t["offset"]:t["offset"] + a.size].reshape(t["shape"]), a)
+
+
+def test_principal_directions_are_orthonormal_and_ordered():
+    rng = numpy.random.default_rng(0)
+    z = rng.normal(size=(500, 6)) * numpy.array([5, 3, 2, 1, 0.5, 0.1]) + 7
+    mean, directions, spread = principal_directions(z, k=4)
+    numpy.testing.assert_allclose(directions @ directions.T, numpy.eye(4), atol=1e-10)
+    assert list(spread) == sorted(spread, reverse=True)
+    numpy.testing.assert_allclose(spread, [5, 3, 2, 1], rtol=0.15)
+    numpy.testing.assert_allclose(mean, 7, atol=0.5)
+
+
+def test_the_book_vae_page_is_one_offline_file_under_5_mb(tmp_path):
+    model = models.build("fashion-vae")
+    x = numpy.random.default_rng(0).random((MAX_POINTS + 100, 1, 32, 32), dtype=numpy.float32)
+    labels = numpy.arange(len(x)) % 10
+    path = write_explorer(model, str(tmp_path), x, labels, META)
+    assert path == str(tmp_path / EXPLORER)
+    assert os.path.getsize(path) < 5e6
+    page = open(path, encoding="utf-8").read()
+    assert not re.search(r'(src|href)="(https?:)?//', page) and "import(" not in page  # loads nothing
+    found = page_data(page)
+    assert len(found["points"]["u"]) == MAX_POINTS and found["plane"] == "latent"
+    assert found["latentDim"] == 2 and found["imageShape"] == [1, 32, 32] and found["isVae"]
+    assert found["classNames"][5] == "Sandal" and found["parameters"] == 246273
+    assert "function conv_transpose2d(" in page and "window.minivae = {" in page
+
+
+def test_a_wide_space_is_shown_through_its_principal_directions_with_an_attribute():
+    model = models.build("faces-vae", latent_dim=16)
+    x = numpy.random.default_rng(1).random((40, 3, 32, 32), dtype=numpy.float32)
+    smiling = numpy.arange(40) % 2 == 0
+    found = explorer_data(model, x, smiling, {"model": "faces-vae", "attribute": "Smiling"})
+    assert found["plane"] == "pca" and len(found["directions"]) == 8 and len(found["mean"]) == 16
+    assert found["classNames"] == ["not Smiling", "Smiling"]
+    assert [a["name"] for a in found["attributes"]] == ["Smiling"]
+    assert len(found["examples"]["z"]) == 12
+    images = numpy.frombuffer(base64.b64decode(found["examples"]["images"]), numpy.uint8)
+    assert images.size == 12 * 3 * 32 * 32
+
+
+def test_script_text_cannot_end_the_data_block():
+    found = explorer_data(models.build("mlp-vae"), numpy.zeros((3, 1, 28, 28), numpy.float32))
+    found["model"] = "</script><b>"
+    assert page_data(render(found))["model"] == "</script><b>"
+
+
+def test_train_writes_the_explorer_and_the_report_links_it(tmp_path, capsys):
+    try:
+        data.find_fashion_mnist()
+    except FileNotFoundError:
+        pytest.skip("Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)")
+    out = tmp_path / "run"
+    args = ["train", "--model", "fashion-autoencoder", "--limit", "60", "--epochs", "1",
+            "--batch-size", "30", "--quiet", "--out", str(out)]
+    assert cli.main(args) == 0
+    assert f"explorer: {out / EXPLORER}" in capsys.readouterr().out
+    assert f'<a href="{EXPLORER}">' in (out / "report.html").read_text(encoding="utf-8")
+    assert not page_data((out / EXPLORER).read_text(encoding="utf-8"))["isVae"]
+    (out / EXPLORER).unlink()
+    assert cli.main(["explore", str(out), "--out", str(tmp_path / "page.html")]) == 0
+    assert (tmp_path / "page.html").exists() and not (out / EXPLORER).exists()
+
+
+def test_explore_without_a_run_says_so(tmp_path, capsys):
+    assert cli.main(["explore", str(tmp_path)]) == 2
+    assert "minivae explore:" in capsys.readouterr().err
