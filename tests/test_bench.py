@@ -48,3 +48,19 @@ def test_torch_reference_matches_the_book_models_when_torch_is_there():
         assert sum(p.numel() for p in build().parameters()) == trainable, name
     assert torch_reference.step_seconds("fashion-vae", 2, repeat=1, warmup=0) > 0
     del torch
+
+
+def _bench_models():
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "benchmarks"))
+    import bench_models
+    return bench_models
+
+
+def test_process_separated_benchmark_times_one_round_in_a_worker_process():
+    bench_models = _bench_models()
+    per_round, summary = bench_models.compare("fashion-vae", 2, rounds=1, steps=1, device="cpu",
+                                              threads=1, with_torch=False)
+    assert per_round[0]["minivae_ms"] > 0 and per_round[0]["torch_ms"] is None
+    assert summary["minivae_ms"] == per_round[0]["minivae_ms"] and summary["ratio"] is None
+    r = bench_models.worker("minivae", "faces-vae", 2, steps=2, device="cpu", threads=1, warmup=0)
+    assert len(r["times_ms"]) == 2 and r["step_ms"] > 0 and r["peak_mib"] > 0
