@@ -13,10 +13,12 @@ from minivae.bench.timing import measure
 
 
 def test_op_table_has_a_row_per_op_with_times():
-    rows = op_bench.run(numpy, n=2, repeat=1)
-    assert len(rows) == len(op_bench.book_vae_cases(2))
+    rows = op_bench.run(numpy, n=2, repeat=1, faces_n=2)
+    cases = op_bench.book_vae_cases(2) + op_bench.faces_vae_cases(2)
+    assert [r["op"] for r in rows] == [c[0] for c in cases]
+    assert any(r["op"].startswith("faces: batch_norm") for r in rows)
     assert all(r["forward_ms"] > 0 and r["forward_backward_ms"] > 0 for r in rows)
-    assert all((r["gflops"] is None) == (r["op"].startswith(("batch_norm", "binary", "kl"))) for r in rows)
+    assert all((r["gflops"] is None) == (flops == 0) for r, (*_, flops) in zip(rows, cases))
 
 
 def test_model_step_benchmark_runs_each_book_model():

@@ -13,11 +13,16 @@ Functions below share the two helpers `_image_to_grid` and `_grid_to_image`.
 Both use a weight of shape (C_grid, C_image, kh, kw): that is (C_out, C_in,
 kh, kw) for conv2d and (C_in, C_out, kh, kw) for conv_transpose2d, exactly
 as torch.nn.functional lays them out.
+
+At stride s > 1 the grid-to-image direction is computed by its s*s sub-pixel
+phases (subpixel.py): each output value written once, instead of col2im's
+overlapping adds.
 """
 from dataclasses import dataclass
 
 from ..autograd.function import Function
 from .im2col import col2im, conv_output_size, im2col, pad_channels_last, same_padding
+from .subpixel import grid_to_image_by_phases
 
 
 @dataclass(frozen=True)
@@ -46,17 +51,24 @@ def _image_to_grid(image, weight, g):
     return grid, cols
 
 
+def _rows(grid):
+    """(N, C, h, w) -> (N*h*w, C): one row per grid position (a view when grid is channels-last)."""
+    return grid.transpose(0, 2, 3, 1).reshape(-1, grid.shape[1])  # (N*h*w, C)
+
+
 def _grid_to_image(grid, weight, g):
-    """transposed conv: grid (N, C_grid, out_h, out_w) -> image (N, C_image, H, W), plus grid rows."""
+    """transposed conv: grid (N, C_grid, out_h, out_w) -> image (N, C_image, H, W)."""
+    if (g.sh, g.sw) != (1, 1):
+        image = grid_to_image_by_phases(grid.transpose(0, 2, 3, 1), weight, g)  # (N, H, W, C_image)
+        return image.transpose(0, 3, 1, 2)  # (N, C_image, H, W), a view
     n, c_grid, c_image = grid.shape[0], weight.shape[0], weight.shape[1]
-    rows = grid.transpose(0, 2, 3, 1).reshape(-1, c_grid)  # (N*out_h*out_w, C_grid)
     w_mat = weight.transpose(0, 2, 3, 1).reshape(c_grid, -1)  # (C_grid, kh*kw*C_image)
-    cols = rows @ w_mat  # (N*out_h*out_w, kh*kw*C_image): the one matrix product
+    cols = _rows(grid) @ w_mat  # (N*out_h*out_w, kh*kw*C_image): the one matrix product
     image = col2im(cols, g.padded_shape(n, c_image), g.kh, g.kw, g.sh, g.sw, *g.grid_hw)
     top, _, left, _ = g.pads
     h, w = g.image_hw
     image = image[:, top:top + h, left:left + w, :]  # (N, H, W, C_image): crop the padding
-    return image.transpose(0, 3, 1, 2), rows  # (N, C_image, H, W)
+    return image.transpose(0, 3, 1, 2)  # (N, C_image, H, W)
 
 
 def _swapped(g):
@@ -105,9 +117,8 @@ class Conv2d(Function):
     def backward(self, gy):
         gx = None
         if self.needs_grad[0]:  # (not for the first layer, whose input is data)
-            gx, _ = _grid_to_image(gy, self.weight, self.g)  # the transposed conv of gy
-        grid_rows = gy.transpose(0, 2, 3, 1).reshape(-1, gy.shape[1])  # (N*out_h*out_w, C_out)
-        gw = _weight_grad(grid_rows, self.cols, self.weight.shape)
+            gx = _grid_to_image(gy, self.weight, self.g)  # the transposed conv of gy
+        gw = _weight_grad(_rows(gy), self.cols, self.weight.shape)
         gb = gy.sum(axis=(0, 2, 3)) if len(self.needs_grad) == 3 else None
         return gx, gw, gb
 
@@ -117,14 +128,14 @@ class ConvTranspose2d(Function):
         self.g = geometry
 
     def forward(self, x, weight, bias=None):
-        self.weight = weight
-        y, self.rows = _grid_to_image(x, weight, self.g)
+        self.x, self.weight = x, weight
+        y = _grid_to_image(x, weight, self.g)
         return y if bias is None else _add_bias(y, bias)
 
     def backward(self, gy):
         gx, image_cols = _image_to_grid(gy, self.weight, self.g)  # the conv of gy
         gx = gx if self.needs_grad[0] else None
-        gw = _weight_grad(self.rows, image_cols, self.weight.shape)
+        gw = _weight_grad(_rows(self.x), image_cols, self.weight.shape)
         gb = gy.sum(axis=(0, 2, 3)) if len(self.needs_grad) == 3 else None
         return gx, gw, gb
 
