@@ -16,12 +16,16 @@ as torch.nn.functional lays them out.
 
 At stride s > 1 the grid-to-image direction is computed by its s*s sub-pixel
 phases (subpixel.py): each output value written once, instead of col2im's
-overlapping adds.
+overlapping adds. An image with few channels (the decoders' last layers: 1 or
+3) has its windows laid out taps-first, (C_image*kh*kw, N*out_h*out_w), so that
+the copies and adds run along whole rows of pixels, not along runs of C_image
+numbers (im2col.py).
 """
 from dataclasses import dataclass
 
 from ..autograd.function import Function
-from .im2col import col2im, conv_output_size, im2col, pad_channels_last, same_padding
+from .im2col import (col2im, col2im_taps_first, conv_output_size, im2col, im2col_taps_first,
+                     pad_channels_first, pad_channels_last, same_padding)
 from .subpixel import grid_to_image_by_phases
 
 
@@ -41,12 +45,23 @@ class Geometry:
         return (n, self.image_hw[0] + top + bottom, self.image_hw[1] + left + right, c)
 
 
+FEW_CHANNELS = 4  # images with at most this many channels are laid out taps-first
+
+
+def _taps_first(c_image):
+    return c_image <= FEW_CHANNELS
+
+
 def _image_to_grid(image, weight, g):
-    """conv: image (N, C_image, H, W) -> grid (N, C_grid, out_h, out_w), plus the im2col rows."""
-    n, c_grid = image.shape[0], weight.shape[0]
-    cols = im2col(pad_channels_last(image, g.pads), g.kh, g.kw, g.sh, g.sw, *g.grid_hw)
-    w_mat = weight.transpose(0, 2, 3, 1).reshape(c_grid, -1)  # (C_grid, kh*kw*C_image)
-    grid = cols @ w_mat.T  # (N*out_h*out_w, C_grid): the one matrix product
+    """conv: image (N, C_image, H, W) -> grid (N, C_grid, out_h, out_w), plus the im2col columns."""
+    n, c_grid, c_image = image.shape[0], weight.shape[0], weight.shape[1]
+    if _taps_first(c_image):
+        cols = im2col_taps_first(pad_channels_first(image, g.pads), g.kh, g.kw, g.sh, g.sw, *g.grid_hw)
+        grid = cols.T @ weight.reshape(c_grid, -1).T  # (N*out_h*out_w, C_grid): the one product
+    else:
+        cols = im2col(pad_channels_last(image, g.pads), g.kh, g.kw, g.sh, g.sw, *g.grid_hw)
+        w_mat = weight.transpose(0, 2, 3, 1).reshape(c_grid, -1)  # (C_grid, kh*kw*C_image)
+        grid = cols @ w_mat.T  # (N*out_h*out_w, C_grid): the one matrix product
     grid = grid.reshape(n, *g.grid_hw, c_grid).transpose(0, 3, 1, 2)  # (N, C_grid, out_h, out_w)
     return grid, cols
 
@@ -62,11 +77,16 @@ def _grid_to_image(grid, weight, g):
         image = grid_to_image_by_phases(grid.transpose(0, 2, 3, 1), weight, g)  # (N, H, W, C_image)
         return image.transpose(0, 3, 1, 2)  # (N, C_image, H, W), a view
     n, c_grid, c_image = grid.shape[0], weight.shape[0], weight.shape[1]
+    top, _, left, _ = g.pads
+    h, w = g.image_hw
+    if _taps_first(c_image):
+        cols = weight.reshape(c_grid, -1).T @ _rows(grid).T  # (C_image*kh*kw, N*out_h*out_w)
+        _, hp, wp, _ = g.padded_shape(n, c_image)
+        image = col2im_taps_first(cols, (c_image, n, hp, wp), g.kh, g.kw, g.sh, g.sw, *g.grid_hw)
+        return image[:, :, top:top + h, left:left + w].transpose(1, 0, 2, 3)  # (N, C_image, H, W)
     w_mat = weight.transpose(0, 2, 3, 1).reshape(c_grid, -1)  # (C_grid, kh*kw*C_image)
     cols = _rows(grid) @ w_mat  # (N*out_h*out_w, kh*kw*C_image): the one matrix product
     image = col2im(cols, g.padded_shape(n, c_image), g.kh, g.kw, g.sh, g.sw, *g.grid_hw)
-    top, _, left, _ = g.pads
-    h, w = g.image_hw
     image = image[:, top:top + h, left:left + w, :]  # (N, H, W, C_image): crop the padding
     return image.transpose(0, 3, 1, 2)  # (N, C_image, H, W)
 
@@ -96,6 +116,8 @@ def _flip(weight):
 def _weight_grad(grid_rows, image_cols, weight_shape):
     """d(loss)/d(weight) = grid rows^T @ image windows, laid out as (C_grid, C_image, kh, kw)."""
     c_grid, c_image, kh, kw = weight_shape
+    if _taps_first(c_image):  # image_cols: (C_image*kh*kw, N*out_h*out_w)
+        return (grid_rows.T @ image_cols.T).reshape(weight_shape)  # (C_grid, C_image, kh, kw)
     g = grid_rows.T @ image_cols  # (C_grid, kh*kw*C_image)
     return g.reshape(c_grid, kh, kw, c_image).transpose(0, 3, 1, 2).copy()  # (C_grid, C_image, kh, kw)
 
