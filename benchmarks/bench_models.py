@@ -35,7 +35,8 @@ sys.path[:0] = [HERE, os.path.dirname(HERE)]  # torch_reference, and minivae fro
 
 DEFAULT_CASES = [("fashion-vae", 100), ("faces-vae", 128)]  # the book's batch sizes
 METHOD = ("each framework in its own process, alternating A B A B; {threads} threads each; "
-          "freed memory kept (mallopt) in both; 2 warm-up steps, then the median of {steps} steps "
+          "freed memory kept in both (minivae.memory.keep_freed_memory: mallopt, no mmap); "
+          "2 warm-up steps, then the median of {steps} steps "
           "per process; summary = median of the per-round ratios")
 
 
