@@ -14,9 +14,7 @@ Both use a weight of shape (C_grid, C_image, kh, kw): that is (C_out, C_in,
 kh, kw) for conv2d and (C_in, C_out, kh, kw) for conv_transpose2d, exactly
 as torch.nn.functional lays them out.
 
-At stride s > 1 the grid-to-image direction is computed by its s*s sub-pixel
-phases (subpixel.py): each output value written once, instead of col2im's
-overlapping adds. An image with few channels (the decoders' last layers: 1 or
+An image with few channels (the decoders' last layers: 1 or
 3) has its windows laid out taps-first, (C_image*kh*kw, N*out_h*out_w), so that
 the copies and adds run along whole rows of pixels, not along runs of C_image
 numbers (im2col.py).
@@ -26,7 +24,6 @@ from dataclasses import dataclass
 from ..autograd.function import Function
 from .im2col import (col2im, col2im_taps_first, conv_output_size, im2col, im2col_taps_first,
                      pad_channels_first, pad_channels_last, same_padding)
-from .subpixel import grid_to_image_by_phases
 
 
 @dataclass(frozen=True)
@@ -73,9 +70,6 @@ def _rows(grid):
 
 def _grid_to_image(grid, weight, g):
     """transposed conv: grid (N, C_grid, out_h, out_w) -> image (N, C_image, H, W)."""
-    if (g.sh, g.sw) != (1, 1):
-        image = grid_to_image_by_phases(grid.transpose(0, 2, 3, 1), weight, g)  # (N, H, W, C_image)
-        return image.transpose(0, 3, 1, 2)  # (N, C_image, H, W), a view
     n, c_grid, c_image = grid.shape[0], weight.shape[0], weight.shape[1]
     top, _, left, _ = g.pads
     h, w = g.image_hw
