@@ -13,16 +13,6 @@ from hypothesis import strategies as st
 import minivae.functional as F
 from minivae import Tensor, gradcheck
 from minivae.backend import to_numpy
-from minivae.functional import conv as conv_module
-
-
-@pytest.fixture(autouse=True, params=["taps-first", "channels-last"])
-def window_layout(request, monkeypatch):
-    """Every test runs with both window layouts: these tests' images have 1-3 channels, which
-    conv.py lays out taps-first; FEW_CHANNELS = 0 sends them through the channels-last path."""
-    if request.param == "channels-last":
-        monkeypatch.setattr(conv_module, "FEW_CHANNELS", 0)
-    return request.param
 
 
 def tensor(xp, array, requires_grad=True):

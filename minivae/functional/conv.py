@@ -13,17 +13,11 @@ Functions below share the two helpers `_image_to_grid` and `_grid_to_image`.
 Both use a weight of shape (C_grid, C_image, kh, kw): that is (C_out, C_in,
 kh, kw) for conv2d and (C_in, C_out, kh, kw) for conv_transpose2d, exactly
 as torch.nn.functional lays them out.
-
-An image with few channels (the decoders' last layers: 1 or
-3) has its windows laid out taps-first, (C_image*kh*kw, N*out_h*out_w), so that
-the copies and adds run along whole rows of pixels, not along runs of C_image
-numbers (im2col.py).
 """
 from dataclasses import dataclass
 
 from ..autograd.function import Function
-from .im2col import (col2im, col2im_taps_first, conv_output_size, im2col, im2col_taps_first,
-                     pad_channels_first, pad_channels_last, same_padding)
+from .im2col import col2im, conv_output_size, im2col, pad_channels_last, same_padding
 
 
 @dataclass(frozen=True)
@@ -42,47 +36,27 @@ class Geometry:
         return (n, self.image_hw[0] + top + bottom, self.image_hw[1] + left + right, c)
 
 
-FEW_CHANNELS = 4  # images with at most this many channels are laid out taps-first
-
-
-def _taps_first(c_image):
-    return c_image <= FEW_CHANNELS
-
-
 def _image_to_grid(image, weight, g):
-    """conv: image (N, C_image, H, W) -> grid (N, C_grid, out_h, out_w), plus the im2col columns."""
-    n, c_grid, c_image = image.shape[0], weight.shape[0], weight.shape[1]
-    if _taps_first(c_image):
-        cols = im2col_taps_first(pad_channels_first(image, g.pads), g.kh, g.kw, g.sh, g.sw, *g.grid_hw)
-        grid = cols.T @ weight.reshape(c_grid, -1).T  # (N*out_h*out_w, C_grid): the one product
-    else:
-        cols = im2col(pad_channels_last(image, g.pads), g.kh, g.kw, g.sh, g.sw, *g.grid_hw)
-        w_mat = weight.transpose(0, 2, 3, 1).reshape(c_grid, -1)  # (C_grid, kh*kw*C_image)
-        grid = cols @ w_mat.T  # (N*out_h*out_w, C_grid): the one matrix product
+    """conv: image (N, C_image, H, W) -> grid (N, C_grid, out_h, out_w), plus the im2col rows."""
+    n, c_grid = image.shape[0], weight.shape[0]
+    cols = im2col(pad_channels_last(image, g.pads), g.kh, g.kw, g.sh, g.sw, *g.grid_hw)
+    w_mat = weight.transpose(0, 2, 3, 1).reshape(c_grid, -1)  # (C_grid, kh*kw*C_image)
+    grid = cols @ w_mat.T  # (N*out_h*out_w, C_grid): the one matrix product
     grid = grid.reshape(n, *g.grid_hw, c_grid).transpose(0, 3, 1, 2)  # (N, C_grid, out_h, out_w)
     return grid, cols
 
 
-def _rows(grid):
-    """(N, C, h, w) -> (N*h*w, C): one row per grid position (a view when grid is channels-last)."""
-    return grid.transpose(0, 2, 3, 1).reshape(-1, grid.shape[1])  # (N*h*w, C)
-
-
 def _grid_to_image(grid, weight, g):
-    """transposed conv: grid (N, C_grid, out_h, out_w) -> image (N, C_image, H, W)."""
+    """transposed conv: grid (N, C_grid, out_h, out_w) -> image (N, C_image, H, W), plus grid rows."""
     n, c_grid, c_image = grid.shape[0], weight.shape[0], weight.shape[1]
+    rows = grid.transpose(0, 2, 3, 1).reshape(-1, c_grid)  # (N*out_h*out_w, C_grid)
+    w_mat = weight.transpose(0, 2, 3, 1).reshape(c_grid, -1)  # (C_grid, kh*kw*C_image)
+    cols = rows @ w_mat  # (N*out_h*out_w, kh*kw*C_image): the one matrix product
+    image = col2im(cols, g.padded_shape(n, c_image), g.kh, g.kw, g.sh, g.sw, *g.grid_hw)
     top, _, left, _ = g.pads
     h, w = g.image_hw
-    if _taps_first(c_image):
-        cols = weight.reshape(c_grid, -1).T @ _rows(grid).T  # (C_image*kh*kw, N*out_h*out_w)
-        _, hp, wp, _ = g.padded_shape(n, c_image)
-        image = col2im_taps_first(cols, (c_image, n, hp, wp), g.kh, g.kw, g.sh, g.sw, *g.grid_hw)
-        return image[:, :, top:top + h, left:left + w].transpose(1, 0, 2, 3)  # (N, C_image, H, W)
-    w_mat = weight.transpose(0, 2, 3, 1).reshape(c_grid, -1)  # (C_grid, kh*kw*C_image)
-    cols = _rows(grid) @ w_mat  # (N*out_h*out_w, kh*kw*C_image): the one matrix product
-    image = col2im(cols, g.padded_shape(n, c_image), g.kh, g.kw, g.sh, g.sw, *g.grid_hw)
     image = image[:, top:top + h, left:left + w, :]  # (N, H, W, C_image): crop the padding
-    return image.transpose(0, 3, 1, 2)  # (N, C_image, H, W)
+    return image.transpose(0, 3, 1, 2), rows  # (N, C_image, H, W)
 
 
 def _swapped(g):
@@ -110,8 +84,6 @@ def _flip(weight):
 def _weight_grad(grid_rows, image_cols, weight_shape):
     """d(loss)/d(weight) = grid rows^T @ image windows, laid out as (C_grid, C_image, kh, kw)."""
     c_grid, c_image, kh, kw = weight_shape
-    if _taps_first(c_image):  # image_cols: (C_image*kh*kw, N*out_h*out_w)
-        return (grid_rows.T @ image_cols.T).reshape(weight_shape)  # (C_grid, C_image, kh, kw)
     g = grid_rows.T @ image_cols  # (C_grid, kh*kw*C_image)
     return g.reshape(c_grid, kh, kw, c_image).transpose(0, 3, 1, 2).copy()  # (C_grid, C_image, kh, kw)
 
@@ -133,8 +105,9 @@ class Conv2d(Function):
     def backward(self, gy):
         gx = None
         if self.needs_grad[0]:  # (not for the first layer, whose input is data)
-            gx = _grid_to_image(gy, self.weight, self.g)  # the transposed conv of gy
-        gw = _weight_grad(_rows(gy), self.cols, self.weight.shape)
+            gx, _ = _grid_to_image(gy, self.weight, self.g)  # the transposed conv of gy
+        grid_rows = gy.transpose(0, 2, 3, 1).reshape(-1, gy.shape[1])  # (N*out_h*out_w, C_out)
+        gw = _weight_grad(grid_rows, self.cols, self.weight.shape)
         gb = gy.sum(axis=(0, 2, 3)) if len(self.needs_grad) == 3 else None
         return gx, gw, gb
 
@@ -144,14 +117,14 @@ class ConvTranspose2d(Function):
         self.g = geometry
 
     def forward(self, x, weight, bias=None):
-        self.x, self.weight = x, weight
-        y = _grid_to_image(x, weight, self.g)
+        self.weight = weight
+        y, self.rows = _grid_to_image(x, weight, self.g)
         return y if bias is None else _add_bias(y, bias)
 
     def backward(self, gy):
         gx, image_cols = _image_to_grid(gy, self.weight, self.g)  # the conv of gy
         gx = gx if self.needs_grad[0] else None
-        gw = _weight_grad(_rows(self.x), image_cols, self.weight.shape)
+        gw = _weight_grad(self.rows, image_cols, self.weight.shape)
         gb = gy.sum(axis=(0, 2, 3)) if len(self.needs_grad) == 3 else None
         return gx, gw, gb
 

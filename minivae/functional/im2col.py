@@ -46,16 +46,6 @@ def pad_channels_last(x, pads):
     return out
 
 
-def pad_channels_first(x, pads):
-    """x (N, C, H, W) -> zero-padded (C, N, H + top + bottom, W + left + right): planes per channel."""
-    xp = get_array_module(x)
-    top, bottom, left, right = pads
-    n, c, h, w = x.shape
-    out = xp.zeros((c, n, h + top + bottom, w + left + right), dtype=x.dtype)
-    out[:, :, top:top + h, left:left + w] = x.transpose(1, 0, 2, 3)  # (C, N, H, W), a view
-    return out
-
-
 def im2col(xh, kh, kw, sh, sw, out_h, out_w):
     """Windows of a channels-last padded image as rows: (N*out_h*out_w, kh*kw*C)."""
     xp = get_array_module(xh)
@@ -90,35 +80,3 @@ def col2im(cols, padded_shape, kh, kw, sh, sw, out_h, out_w):
             block = cols[:, :, :, sh * qh:sh * qh + rh, sw * qw:sw * qw + rw, :]
             target += block.transpose(0, 1, 3, 2, 4, 5)  # (N, out_h, rh, out_w, rw, C)
     return image[:, :hp, :wp, :]
-
-
-def im2col_taps_first(xc, kh, kw, sh, sw, out_h, out_w):
-    """Windows of a channels-first padded image (C, N, Hp, Wp) as columns: (C*kh*kw, N*out_h*out_w).
-
-    The transpose of im2col's rows, for images with few channels (a decoder's last layer:
-    1 or 3): im2col's rows copy runs of only C numbers; here every (channel, tap) row is
-    one shifted window of a whole plane, copied in runs of out_w numbers.
-    """
-    xp = get_array_module(xc)
-    c, n, _, _ = xc.shape
-    s_c, s_n, s_h, s_w = xc.strides
-    windows = xp.lib.stride_tricks.as_strided(
-        xc, shape=(c, kh, kw, n, out_h, out_w),
-        strides=(s_c, s_h, s_w, s_n, s_h * sh, s_w * sw))  # (C, kh, kw, N, out_h, out_w), a view
-    return windows.reshape(c * kh * kw, n * out_h * out_w)  # (C*kh*kw, N*out_h*out_w), the copy
-
-
-def col2im_taps_first(cols_t, padded_shape, kh, kw, sh, sw, out_h, out_w):
-    """Add columns (C*kh*kw, N*out_h*out_w) back onto a channels-first (C, N, Hp, Wp) image.
-
-    The adjoint of im2col_taps_first: tap (i, j) of grid pixel (a, b) lands on image pixel
-    (sh*a + i, sw*b + j); one strided add per tap, each over whole planes.
-    """
-    xp = get_array_module(cols_t)
-    c, n, hp, wp = padded_shape
-    cols_t = cols_t.reshape(c, kh, kw, n, out_h, out_w)  # (C, kh, kw, N, out_h, out_w)
-    image = xp.zeros((c, n, hp, wp), dtype=cols_t.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            image[:, :, i:i + sh * (out_h - 1) + 1:sh, j:j + sw * (out_w - 1) + 1:sw] += cols_t[:, i, j]
-    return image
