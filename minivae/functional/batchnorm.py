@@ -28,7 +28,8 @@ class BatchNorm(Function):
     Passes over the activations, the fewest NumPy allows (it has no fused multiply-add):
     forward: mean, xc, sum(xc^2), xc * scale, + bias; backward: sum(gy) and sum(gy * xc)
     (the two reductions, by einsum: no product array), then
-    dx = scale * (gy + xc * k - mean(gy)) in three in-place passes plus one multiply.
+    dx = scale * (xc * k + gy - mean(gy)), k = -inv_std^2 * mean(gy * xc): one multiply
+    into a fresh array, then three in-place passes.
     """
 
     def __init__(self, running_mean, running_var, training, momentum, eps):
