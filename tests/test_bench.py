@@ -13,10 +13,12 @@ from minivae.bench.timing import measure
 
 
 def test_op_table_has_a_row_per_op_with_times():
-    rows = op_bench.run(numpy, n=2, repeat=1)
-    assert len(rows) == len(op_bench.book_vae_cases(2))
+    rows = op_bench.run(numpy, n=2, repeat=1, faces_n=2)
+    cases = op_bench.book_vae_cases(2) + op_bench.faces_vae_cases(2)
+    assert [r["op"] for r in rows] == [c[0] for c in cases]
+    assert any(r["op"].startswith("faces: batch_norm") for r in rows)
     assert all(r["forward_ms"] > 0 and r["forward_backward_ms"] > 0 for r in rows)
-    assert all((r["gflops"] is None) == (r["op"].startswith(("batch_norm", "binary", "kl"))) for r in rows)
+    assert all((r["gflops"] is None) == (flops == 0) for r, (*_, flops) in zip(rows, cases))
 
 
 def test_model_step_benchmark_runs_each_book_model():
@@ -48,3 +50,19 @@ def test_torch_reference_matches_the_book_models_when_torch_is_there():
         assert sum(p.numel() for p in build().parameters()) == trainable, name
     assert torch_reference.step_seconds("fashion-vae", 2, repeat=1, warmup=0) > 0
     del torch
+
+
+def _bench_models():
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "benchmarks"))
+    import bench_models
+    return bench_models
+
+
+def test_process_separated_benchmark_times_one_round_in_a_worker_process():
+    bench_models = _bench_models()
+    per_round, summary = bench_models.compare("fashion-vae", 2, rounds=1, steps=1, device="cpu",
+                                              threads=1, with_torch=False)
+    assert per_round[0]["minivae_ms"] > 0 and per_round[0]["torch_ms"] is None
+    assert summary["minivae_ms"] == per_round[0]["minivae_ms"] and summary["ratio"] is None
+    r = bench_models.worker("minivae", "faces-vae", 2, steps=2, device="cpu", threads=1, warmup=0)
+    assert len(r["times_ms"]) == 2 and r["step_ms"] > 0 and r["peak_mib"] > 0
