@@ -11,7 +11,8 @@
 # 3. times a training step of the book's models on numpy and cupy (PyTorch CPU
 #    and CUDA alongside when installed) with benchmarks/bench_models.py, whose
 #    timer synchronizes the GPU before it stops the clock;
-# 4. writes benchmarks/out/gpu/ (or $GPU_CHECK_OUT): tests.txt, models.json, models.png; prints the
+# 4. writes benchmarks/out/gpu/ (or $GPU_CHECK_OUT): tests.txt, models-cpu.json, models-gpu.json,
+#    models.json (both, one row per backend), models.png; prints the
 #    markdown table with the device's name.
 #
 # --dry-run skips the install (it uses $PYTHON, else .venv/bin/python, which
@@ -27,7 +28,7 @@ if [ "${1:-}" = "--dry-run" ]; then
   PY=${PYTHON:-.venv/bin/python}
   export MINIVAE_CUPY_STANDIN=1 PYTHONPATH="$PWD/tests/cupy_standin${PYTHONPATH:+:$PYTHONPATH}"
   TESTS=(tests/test_functional_linear.py -k cupy)
-  BENCH=(--models fashion-vae --batches 4 --repeat 1 --no-torch)
+  BENCH=(--models fashion-vae --batches 4 --rounds 1 --steps 2 --no-torch)
 else
   if ! command -v nvidia-smi >/dev/null || ! nvidia-smi -L; then
     echo "gpu_check: no NVIDIA GPU visible (nvidia-smi); run with --dry-run to check the script" >&2
@@ -52,26 +53,48 @@ else
     "$PY" -c "$probe"
   fi
   TESTS=(-k cupy)
-  BENCH=(--models fashion-autoencoder fashion-vae faces-vae --batches 100 --repeat 7)
+  BENCH=(--models fashion-vae faces-vae --batches 100 --rounds 3 --steps 10)
 fi
 
 mkdir -p "$OUT"
 echo "== the cupy cases"
 timeout 300 "$PY" -m pytest -p no:cacheprovider -rs "${TESTS[@]}" 2>&1 | tee "$OUT/tests.txt"
 
-echo "== a training step on every backend"
-timeout 240 "$PY" benchmarks/bench_models.py "${BENCH[@]}" --json "$OUT/models.json" \
-  --plot "$OUT/models.png"
+echo "== a training step on every backend (each framework and backend in its own process)"
+for dev in cpu gpu; do
+  timeout 240 "$PY" benchmarks/bench_models.py "${BENCH[@]}" --device "$dev" --json "$OUT/models-$dev.json"
+done
 
 echo
-"$PY" - "$OUT/models.json" <<'EOF'
-import json, sys
+"$PY" - "$OUT" <<'EOF'
+import json, os, sys
+from matplotlib.figure import Figure
+from minivae import backend
 from minivae.bench.report import markdown
-result = json.load(open(sys.argv[1]))
-names = "; ".join(f"{b}: {d['device']}" for b, d in result["devices"].items())
+out = sys.argv[1]
+cupy = backend.load_cupy()
+gpu_name = cupy.cuda.runtime.getDeviceProperties(0)["name"]
+gpu_name = gpu_name.decode() if isinstance(gpu_name, bytes) else gpu_name
+devices = {"numpy": {"device": "CPU"}, "cupy": {"device": gpu_name}}
+rows = []
+for dev, name in (("cpu", "numpy"), ("gpu", "cupy")):
+    result = json.load(open(os.path.join(out, f"models-{dev}.json")))
+    for s in result["summary"]:
+        rows.append({"model": s["model"], "backend": name, "batch": s["batch"],
+                     "step_ms": s["minivae_ms"], "ms_per_image": s["minivae_ms_per_image"],
+                     "torch_ms": s["torch_ms"]})
+with open(os.path.join(out, "models.json"), "w") as f:
+    json.dump({"date": result["date"], "devices": devices, "rows": rows}, f, indent=1)
+fig = Figure(figsize=(6, 3))
+ax = fig.add_subplot()
+ax.barh([f"{r['model']} b{r['batch']} {r['backend']}" for r in rows], [r["step_ms"] for r in rows])
+ax.set_xlabel("training step (ms), median")
+fig.tight_layout()
+fig.savefig(os.path.join(out, "models.png"))
+names = "; ".join(f"{b}: {d['device']}" for b, d in devices.items())
 print(f"## GPU check {result['date']}, {names}\n")
-print(markdown(result["rows"], ["model", "backend", "batch", "step_ms", "ms_per_image"],
-               {"step_ms": "{:.1f}", "ms_per_image": "{:.3f}"}))
+print(markdown(rows, ["model", "backend", "batch", "step_ms", "ms_per_image", "torch_ms"],
+               {"step_ms": "{:.1f}", "ms_per_image": "{:.3f}", "torch_ms": "{:.1f}"}))
 EOF
 echo
 echo "gpu_check: done in $(( $(date +%s) - started )) s; results in $OUT"
