@@ -75,13 +75,14 @@ for _name in UFUNCS:
 abs = absolute  # noqa: F821  (CuPy's alias, as NumPy's)
 
 
-def _routine(name):
-    f = getattr(numpy, name)
+def _routine(name, module=numpy, prefix=""):
+    """A stand-in routine: ``module.name`` (numpy's by default) with device arrays in and out."""
+    f = getattr(module, name)
 
     def routine(*args, **kwargs):
         return wrap(f(*unwrap(args), **{k: unwrap(v) for k, v in kwargs.items()}))
     routine.__name__ = name
-    routine.__doc__ = f"The stand-in's {name}: numpy.{name} on device arrays."
+    routine.__doc__ = f"The stand-in's {prefix}{name}: numpy.{prefix}{name} on device arrays."
     return routine
 
 
