@@ -69,6 +69,26 @@ def test_every_model_kind_on_its_device(device):
         assert result.bits_per_dim(result.elbo) == pytest.approx(expected_bits)
 
 
+@pytest.mark.parametrize("rows", [1, 5, 7, 64])
+def test_decoding_in_chunks_gives_the_same_log_px_given_z(device, rows):
+    """log p(x|z) (n, k) is the same whether the n * k points are decoded in one pass or a few at a time."""
+    from minivae.evaluation.latent_model import latent_model
+    model = models.faces_vae(latent_dim=3, image_size=16, channels=1)
+    model.to(device)
+    model.eval()
+    x = _images(6, (1, 16, 16))
+    lm = latent_model(model, x)
+    xd = backend.to_device(x, lm.device)
+    z = backend.to_device(numpy.random.default_rng(1).standard_normal((6, 4, 3)).astype(numpy.float32),
+                          lm.device)  # (n=6 images, k=4 points each, latent 3)
+    lm.decode_rows = None
+    whole = backend.to_numpy(lm.log_px_given_z(xd, z))
+    lm.decode_rows = rows
+    chunked = backend.to_numpy(lm.log_px_given_z(xd, z))
+    assert chunked.shape == whole.shape == (6, 4)
+    numpy.testing.assert_allclose(chunked, whole, rtol=1e-5, atol=1e-3)
+
+
 def test_implied_variance_makes_the_mse_loss_a_gaussian_log_likelihood():
     """beta * mean squared error = -log N(x; m, sigma^2 I) + constant, for sigma^2 = D / (2 beta)."""
     rng = numpy.random.default_rng(1)

@@ -19,6 +19,8 @@ from ..autograd import Tensor, no_grad
 from .errors import EvaluationError
 from .likelihood import BernoulliLogits, BernoulliProbabilities, Gaussian, implied_variance, is_binary
 
+DECODE_ROWS = 32  # latent points per decoder pass on the CPU (see log_px_given_z); a GPU takes all
+
 
 class VAELatentModel:
     """A trained minivae VAE or CVAE seen as q(z|x) and p(x|z); runs in inference mode, no graph."""
@@ -30,6 +32,7 @@ class VAELatentModel:
         self.input_shape = tuple(model.input_shape)
         self.device = model.device
         self._decode = model.decoder.logits if isinstance(likelihood, BernoulliLogits) else model.decoder
+        self.decode_rows = DECODE_ROWS if self.device == "cpu" else None  # None: all at once
 
     def encode(self, x):
         with no_grad():
@@ -37,13 +40,25 @@ class VAELatentModel:
         return z_mean.data, z_log_var.data
 
     def log_px_given_z(self, x, z):
+        """log p(x | z) (n, k) for z (n, k, latent_dim), decoded a few images' points at a time.
+
+        The decoder's passes over its activations (col2im, bias, ReLU) are memory-bound:
+        on chunks of about DECODE_ROWS points they run in the CPU's cache, on 500 they
+        stream through main memory, about 1.7x slower per point (benchmarks/RESULTS.md).
+        """
         n, k, latent = z.shape
         xp = backend.get_array_module(z)
-        flat = xp.asarray(z.reshape(n * k, latent), dtype=self.model.dtype)  # (n*k, latent_dim)
-        with no_grad():
-            out = self._decode(Tensor(flat)).data  # (n*k, C, H, W)
-        out = out.reshape((n, k) + tuple(out.shape[1:]))  # (n, k, C, H, W)
-        return self.likelihood.log_prob(x, out)
+        per_chunk = n if self.decode_rows is None else max(1, self.decode_rows // k)  # images per pass
+        parts = []
+        for start in range(0, n, per_chunk):
+            zs = z[start:start + per_chunk]  # (m, k, latent_dim)
+            m = zs.shape[0]
+            flat = xp.asarray(zs.reshape(m * k, latent), dtype=self.model.dtype)  # (m*k, latent_dim)
+            with no_grad():
+                out = self._decode(Tensor(flat)).data  # (m*k, C, H, W)
+            out = out.reshape((m, k) + tuple(out.shape[1:]))  # (m, k, C, H, W)
+            parts.append(self.likelihood.log_prob(x[start:start + m], out))
+        return parts[0] if len(parts) == 1 else xp.concatenate(parts, axis=0)
 
 
 @contextlib.contextmanager

@@ -52,8 +52,8 @@ def read_checkpoint(path):
         with numpy.load(path, allow_pickle=False) as z:
             files = {k: z[k] for k in z.files}
     except FileNotFoundError:
-        raise FileNotFoundError(f"no checkpoint at {path}: train first, or point --checkpoint "
-                                "at a run folder that holds checkpoint.npz") from None
+        raise FileNotFoundError(f"no checkpoint at {path}: train first (minivae train --out FOLDER), "
+                                "or name a run folder that holds checkpoint.npz") from None
     except Exception as exc:
         raise ValueError(f"{path} is not a readable minivae checkpoint "
                          f"({type(exc).__name__}: {exc})") from None

@@ -1,0 +1,113 @@
+"""`minivae evaluate`'s inner loop: milliseconds per decoded latent point, by decoder chunk size.
+
+    python benchmarks/bench_evaluate.py                                  # fashion-vae and cvae
+    python benchmarks/bench_evaluate.py --models fashion-vae --rows 16 64 500 --rounds 7
+
+IWAE_K on N images decodes N * K latent points, one decoder pass each: K = 1000 on
+the 10,000 test images is 10^7 passes. This times what one point costs there:
+VAELatentModel.log_px_given_z (decode, then log p(x|z) in float64) on 2,048 points,
+with the points decoded ``rows`` at a time. Chunk sizes take turns within each
+round (the machine is shared and noisy); the table gives the median over rounds,
+the arithmetic rate (decoder multiply-adds x 2 / time) and the time that 10^7
+points would take at that rate. Untrained weights: the time does not depend on them.
+Writes JSON (--json).
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [os.path.dirname(HERE)]  # minivae from this checkout
+
+import numpy  # noqa: E402
+
+from minivae import models  # noqa: E402
+from minivae.evaluation.latent_model import latent_model  # noqa: E402
+from minivae.nn import Conv2D, Conv2DTranspose, Dense  # noqa: E402
+from minivae.nn.summary import leaf_layers  # noqa: E402
+
+POINTS = 2048
+DEFAULT_RUN = 10 ** 7  # K = 1000 samples on the 10,000 test images
+
+
+def decoder_macs(decoder, latent_dim):
+    """Multiply-adds of one decoder pass, from each layer's kernel and output shape."""
+    macs, shape = 0, (latent_dim,)
+    for layer in leaf_layers(decoder):
+        if isinstance(layer, Dense):
+            macs += layer.kernel.data.size
+        elif isinstance(layer, Conv2DTranspose):  # (a subclass of Conv2D: test it first)
+            macs += layer.kernel.data.size * int(numpy.prod(shape[1:]))  # per input pixel
+        elif isinstance(layer, Conv2D):
+            macs += layer.kernel.data.size * int(numpy.prod(layer.output_shape[1:]))  # per output pixel
+        shape = tuple(layer.output_shape)
+    return macs
+
+
+def time_rows(lm, x, z, rows):
+    """Seconds per point of log_px_given_z on all of z (n, 1, latent), decoded ``rows`` at a time."""
+    lm.decode_rows = rows
+    start = time.perf_counter()
+    lm.log_px_given_z(x, z)
+    return (time.perf_counter() - start) / z.shape[0]
+
+
+def bench(name, rows_list, rounds):
+    model = models.build(name)
+    model.eval()
+    rng = numpy.random.default_rng(0)
+    x = rng.random((POINTS,) + tuple(model.input_shape), dtype=numpy.float32)
+    if name == "cvae":
+        x = (x > 0.5).astype(numpy.float32)  # the cvae's Bernoulli wants binary pixels
+    lm = latent_model(model, x)
+    z = rng.standard_normal((POINTS, 1, lm.latent_dim)).astype(numpy.float32)  # one point per image
+    macs = decoder_macs(model.decoder, lm.latent_dim)
+    time_rows(lm, x[:256], z[:256], 64)  # warm-up: allocator, BLAS threads
+    times = {rows: [] for rows in rows_list}
+    for _ in range(rounds):
+        for rows in rows_list:
+            times[rows].append(time_rows(lm, x, z, rows))
+    out = []
+    for rows in rows_list:
+        per_point = statistics.median(times[rows])
+        out.append({"model": name, "rows": rows, "ms_per_point": per_point * 1e3,
+                    "ms_per_point_rounds": [t * 1e3 for t in times[rows]],
+                    "decoder_macs": macs, "gflops": 2 * macs / per_point / 1e9,
+                    "default_run_minutes": per_point * DEFAULT_RUN / 60})
+    return out
+
+
+def table(rows):
+    lines = ["| model | decoder MACs | points per pass | ms per point (median) | GFLOP/s | 10^7 points |",
+             "|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['model']} | {r['decoder_macs'] / 1e6:.1f} M | {r['rows']} | {r['ms_per_point']:.3f} "
+                     f"| {r['gflops']:.1f} | {r['default_run_minutes']:.0f} min |")
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--models", nargs="*", default=["fashion-vae", "cvae"])
+    parser.add_argument("--rows", nargs="*", type=int, default=[16, 32, 64, 128, 500])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--json", default="benchmarks/out/evaluate.json")
+    args = parser.parse_args()
+    rows = [r for name in args.models for r in bench(name, args.rows, args.rounds)]
+    result = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+              "machine": f"{platform.node()} {platform.machine()}, {os.cpu_count()} CPUs",
+              "numpy": numpy.__version__, "command": " ".join(sys.argv), "rounds": args.rounds, "rows": rows}
+    os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
+    with open(args.json, "w") as f:
+        json.dump(result, f, indent=1)
+    print(f"{result['date']}, {result['machine']}, NumPy {numpy.__version__}, median of {args.rounds} rounds")
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    main()
