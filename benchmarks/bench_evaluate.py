@@ -27,6 +27,7 @@ sys.path[:0] = [os.path.dirname(HERE)]  # minivae from this checkout
 import numpy  # noqa: E402
 
 from minivae import models  # noqa: E402
+from minivae.memory import keep_freed_memory  # noqa: E402
 from minivae.evaluation.latent_model import latent_model  # noqa: E402
 from minivae.nn import Conv2D, Conv2DTranspose, Dense  # noqa: E402
 from minivae.nn.summary import leaf_layers  # noqa: E402
@@ -96,16 +97,22 @@ def main():
     parser.add_argument("--models", nargs="*", default=["fashion-vae", "cvae"])
     parser.add_argument("--rows", nargs="*", type=int, default=[16, 32, 64, 128, 500])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--allocator", choices=("keep", "default"), default="keep",
+                        help="keep: minivae.memory.keep_freed_memory() first, as evaluate() does; "
+                             "default: glibc's own thresholds (run it in its own process)")
     parser.add_argument("--json", default="benchmarks/out/evaluate.json")
     args = parser.parse_args()
+    if args.allocator == "keep":
+        keep_freed_memory()
     rows = [r for name in args.models for r in bench(name, args.rows, args.rounds)]
     result = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
               "machine": f"{platform.node()} {platform.machine()}, {os.cpu_count()} CPUs",
-              "numpy": numpy.__version__, "command": " ".join(sys.argv), "rounds": args.rounds, "rows": rows}
+              "numpy": numpy.__version__, "allocator": args.allocator, "command": " ".join(sys.argv), "rounds": args.rounds, "rows": rows}
     os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
     with open(args.json, "w") as f:
         json.dump(result, f, indent=1)
-    print(f"{result['date']}, {result['machine']}, NumPy {numpy.__version__}, median of {args.rounds} rounds")
+    print(f"{result['date']}, {result['machine']}, NumPy {numpy.__version__}, median of {args.rounds} rounds, "
+          f"allocator: {args.allocator}")
     print(table(rows))
 
 

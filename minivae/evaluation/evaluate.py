@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 import numpy
 
 from .. import backend
+from ..memory import keep_freed_memory
 from .errors import EvaluationError
 from .iwae import draw_log_weights, iwae, sample_ladder
 from .latent_model import inference_mode, latent_model
@@ -61,6 +62,7 @@ def evaluate(model, images, samples=1000, batch_size=500, threshold=ACTIVE_THRES
                               f"q(z|x) per image), got {samples}")
     if batch_size < 1:
         raise EvaluationError(f"evaluate: batch_size must be at least 1, got {batch_size}")
+    keep_freed_memory()  # as fit() does: every pass allocates the same large arrays again
     started = time.perf_counter()
     lm = model if hasattr(model, "log_px_given_z") else latent_model(model, images)
     with inference_mode(lm):

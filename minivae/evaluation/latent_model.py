@@ -42,9 +42,11 @@ class VAELatentModel:
     def log_px_given_z(self, x, z):
         """log p(x | z) (n, k) for z (n, k, latent_dim), decoded a few images' points at a time.
 
-        The decoder's passes over its activations (col2im, bias, ReLU) are memory-bound:
-        on chunks of about DECODE_ROWS points they run in the CPU's cache, on 500 they
-        stream through main memory, about 1.7x slower per point (benchmarks/RESULTS.md).
+        Small passes keep the decoder's activations (a few MB) in the CPU's cache and
+        the memory bounded for any n * k. What matters more is that the memory freed
+        after each pass is reused rather than handed back to the OS, which evaluate()
+        asks glibc for (minivae.memory): 0.59 against 1.04 ms per point for 500-point
+        passes of the book's VAE (benchmarks/bench_evaluate.py, benchmarks/RESULTS.md).
         """
         n, k, latent = z.shape
         xp = backend.get_array_module(z)
