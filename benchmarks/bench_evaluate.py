@@ -58,15 +58,15 @@ def time_rows(lm, x, z, rows):
     return (time.perf_counter() - start) / z.shape[0]
 
 
-def bench(name, rows_list, rounds):
+def bench(name, rows_list, rounds, points=POINTS):
     model = models.build(name)
     model.eval()
     rng = numpy.random.default_rng(0)
-    x = rng.random((POINTS,) + tuple(model.input_shape), dtype=numpy.float32)
+    x = rng.random((points,) + tuple(model.input_shape), dtype=numpy.float32)
     if name == "cvae":
         x = (x > 0.5).astype(numpy.float32)  # the cvae's Bernoulli wants binary pixels
     lm = latent_model(model, x)
-    z = rng.standard_normal((POINTS, 1, lm.latent_dim)).astype(numpy.float32)  # one point per image
+    z = rng.standard_normal((points, 1, lm.latent_dim)).astype(numpy.float32)  # one point per image
     macs = decoder_macs(model.decoder, lm.latent_dim)
     time_rows(lm, x[:256], z[:256], 64)  # warm-up: allocator, BLAS threads
     times = {rows: [] for rows in rows_list}

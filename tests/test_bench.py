@@ -66,3 +66,16 @@ def test_process_separated_benchmark_times_one_round_in_a_worker_process():
     assert summary["minivae_ms"] == per_round[0]["minivae_ms"] and summary["ratio"] is None
     r = bench_models.worker("minivae", "faces-vae", 2, steps=2, device="cpu", threads=1, warmup=0)
     assert len(r["times_ms"]) == 2 and r["step_ms"] > 0 and r["peak_mib"] > 0
+
+
+def test_evaluate_benchmark_counts_the_book_decoders_multiply_adds_and_times_chunks():
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "benchmarks"))
+    import bench_evaluate
+    from minivae import models
+    vae = models.build("fashion-vae")
+    # Dense 2x2048, transposed convs on 4x4, 8x8 and 16x16 inputs, the 3x3 conv on 32x32 outputs
+    by_hand = 2 * 2048 + 16 * 128 * 128 * 9 + 64 * 128 * 64 * 9 + 256 * 64 * 32 * 9 + 1024 * 32 * 9
+    assert bench_evaluate.decoder_macs(vae.decoder, 2) == by_hand == 12_095_488
+    rows = bench_evaluate.bench("mlp-vae", [3, 8], rounds=1, points=16)
+    assert [r["rows"] for r in rows] == [3, 8]
+    assert all(r["ms_per_point"] > 0 and r["decoder_macs"] == 2 * 256 + 256 * 784 for r in rows)
