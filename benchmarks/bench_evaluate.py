@@ -2,6 +2,7 @@
 
     python benchmarks/bench_evaluate.py                                  # fashion-vae and cvae
     python benchmarks/bench_evaluate.py --models fashion-vae --rows 16 64 500 --rounds 7
+    python benchmarks/bench_evaluate.py --device gpu --rows 32 2048            # CuPy (gpu_check.sh)
 
 IWAE_K on N images decodes N * K latent points, one decoder pass each: K = 1000 on
 the 10,000 test images is 10^7 passes. This times what one point costs there:
@@ -26,7 +27,8 @@ sys.path[:0] = [os.path.dirname(HERE)]  # minivae from this checkout
 
 import numpy  # noqa: E402
 
-from minivae import models  # noqa: E402
+from minivae import backend, models  # noqa: E402
+from minivae.bench.timing import synchronize  # noqa: E402
 from minivae.memory import keep_freed_memory  # noqa: E402
 from minivae.evaluation.latent_model import latent_model  # noqa: E402
 from minivae.nn import Conv2D, Conv2DTranspose, Dense  # noqa: E402
@@ -53,20 +55,27 @@ def decoder_macs(decoder, latent_dim):
 def time_rows(lm, x, z, rows):
     """Seconds per point of log_px_given_z on all of z (n, 1, latent), decoded ``rows`` at a time."""
     lm.decode_rows = rows
+    xp = backend.get_array_module(z)
+    synchronize(xp)
     start = time.perf_counter()
     lm.log_px_given_z(x, z)
+    synchronize(xp)  # a GPU's kernels run asynchronously: wait for them before the clock stops
     return (time.perf_counter() - start) / z.shape[0]
 
 
-def bench(name, rows_list, rounds, points=POINTS):
+def bench(name, rows_list, rounds, points=POINTS, device="cpu"):
     model = models.build(name)
     model.eval()
     rng = numpy.random.default_rng(0)
     x = rng.random((points,) + tuple(model.input_shape), dtype=numpy.float32)
     if name == "cvae":
         x = (x > 0.5).astype(numpy.float32)  # the cvae's Bernoulli wants binary pixels
-    lm = latent_model(model, x)
-    z = rng.standard_normal((points, 1, lm.latent_dim)).astype(numpy.float32)  # one point per image
+    lm = latent_model(model, x)  # checks the images on the CPU, then everything moves to ``device``
+    model.to(device)
+    lm.device = device
+    x = backend.to_device(x, device)
+    z = backend.to_device(rng.standard_normal((points, 1, lm.latent_dim)).astype(numpy.float32),
+                          device)  # (points, 1, latent): one point per image
     macs = decoder_macs(model.decoder, lm.latent_dim)
     time_rows(lm, x[:256], z[:256], 64)  # warm-up: allocator, BLAS threads
     times = {rows: [] for rows in rows_list}
@@ -76,7 +85,7 @@ def bench(name, rows_list, rounds, points=POINTS):
     out = []
     for rows in rows_list:
         per_point = statistics.median(times[rows])
-        out.append({"model": name, "rows": rows, "ms_per_point": per_point * 1e3,
+        out.append({"model": name, "device": device, "rows": rows, "ms_per_point": per_point * 1e3,
                     "ms_per_point_rounds": [t * 1e3 for t in times[rows]],
                     "decoder_macs": macs, "gflops": 2 * macs / per_point / 1e9,
                     "default_run_minutes": per_point * DEFAULT_RUN / 60})
@@ -84,10 +93,11 @@ def bench(name, rows_list, rounds, points=POINTS):
 
 
 def table(rows):
-    lines = ["| model | decoder MACs | points per pass | ms per point (median) | GFLOP/s | 10^7 points |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| model | device | decoder MACs | points per pass | ms per point (median) | GFLOP/s | 10^7 points |",
+             "|---|---|---|---|---|---|---|"]
     for r in rows:
-        lines.append(f"| {r['model']} | {r['decoder_macs'] / 1e6:.1f} M | {r['rows']} | {r['ms_per_point']:.3f} "
+        lines.append(f"| {r['model']} | {r['device']} | {r['decoder_macs'] / 1e6:.1f} M | {r['rows']} "
+                     f"| {r['ms_per_point']:.3f} "
                      f"| {r['gflops']:.1f} | {r['default_run_minutes']:.0f} min |")
     return "\n".join(lines)
 
@@ -97,6 +107,8 @@ def main():
     parser.add_argument("--models", nargs="*", default=["fashion-vae", "cvae"])
     parser.add_argument("--rows", nargs="*", type=int, default=[16, 32, 64, 128, 500])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--points", type=int, default=POINTS, help="latent points decoded per round and size")
+    parser.add_argument("--device", choices=("cpu", "gpu"), default="cpu")
     parser.add_argument("--allocator", choices=("keep", "default"), default="keep",
                         help="keep: minivae.memory.keep_freed_memory() first, as evaluate() does; "
                              "default: glibc's own thresholds (run it in its own process)")
@@ -104,7 +116,7 @@ def main():
     args = parser.parse_args()
     if args.allocator == "keep":
         keep_freed_memory()
-    rows = [r for name in args.models for r in bench(name, args.rows, args.rounds)]
+    rows = [r for name in args.models for r in bench(name, args.rows, args.rounds, args.points, args.device)]
     result = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
               "machine": f"{platform.node()} {platform.machine()}, {os.cpu_count()} CPUs",
               "numpy": numpy.__version__, "allocator": args.allocator, "command": " ".join(sys.argv), "rounds": args.rounds, "rows": rows}

@@ -11,9 +11,12 @@
 # 3. times a training step of the book's models on numpy and cupy (PyTorch CPU
 #    and CUDA alongside when installed) with benchmarks/bench_models.py, whose
 #    timer synchronizes the GPU before it stops the clock;
-# 4. writes benchmarks/out/gpu/ (or $GPU_CHECK_OUT): tests.txt, models-cpu.json, models-gpu.json,
-#    models.json (both, one row per backend), models.png; prints the
-#    markdown table with the device's name.
+# 4. times `minivae evaluate`'s inner loop (decode, then log p(x|z)) per latent
+#    point on numpy and cupy with benchmarks/bench_evaluate.py: the GPU is how
+#    the default, 10^7 decoder passes for the book's VAE, fits in minutes;
+# 5. writes benchmarks/out/gpu/ (or $GPU_CHECK_OUT): tests.txt, models-cpu.json, models-gpu.json,
+#    models.json (both, one row per backend), models.png, evaluate-cpu.json,
+#    evaluate-gpu.json; prints the markdown tables with the device's name.
 #
 # --dry-run skips the install (it uses $PYTHON, else .venv/bin/python, which
 # must have minivae[dev]), runs a few cupy cases on tests/cupy_standin and a
@@ -29,6 +32,7 @@ if [ "${1:-}" = "--dry-run" ]; then
   export MINIVAE_CUPY_STANDIN=1 PYTHONPATH="$PWD/tests/cupy_standin${PYTHONPATH:+:$PYTHONPATH}"
   TESTS=(tests/test_functional_linear.py -k cupy)
   BENCH=(--models fashion-vae --batches 4 --rounds 1 --steps 2 --no-torch)
+  EVAL=(--models fashion-vae --rows 16 --rounds 1 --points 32)
 else
   if ! command -v nvidia-smi >/dev/null || ! nvidia-smi -L; then
     echo "gpu_check: no NVIDIA GPU visible (nvidia-smi); run with --dry-run to check the script" >&2
@@ -54,6 +58,7 @@ else
   fi
   TESTS=(-k cupy)
   BENCH=(--models fashion-vae faces-vae --batches 100 --rounds 3 --steps 10)
+  EVAL=(--models fashion-vae cvae --rows 32 2048 --rounds 3)
 fi
 
 mkdir -p "$OUT"
@@ -63,6 +68,11 @@ timeout 300 "$PY" -m pytest -p no:cacheprovider -rs "${TESTS[@]}" 2>&1 | tee "$O
 echo "== a training step on every backend (each framework and backend in its own process)"
 for dev in cpu gpu; do
   timeout 240 "$PY" benchmarks/bench_models.py "${BENCH[@]}" --device "$dev" --json "$OUT/models-$dev.json"
+done
+
+echo "== evaluate's decoder passes, ms per latent point, on every backend"
+for dev in cpu gpu; do
+  timeout 120 "$PY" benchmarks/bench_evaluate.py "${EVAL[@]}" --device "$dev" --json "$OUT/evaluate-$dev.json"
 done
 
 echo

@@ -22,3 +22,7 @@ def test_gpu_check_dry_run(tmp_path):
     assert "stand-in" in result["devices"]["cupy"]["device"]
     assert "## GPU check" in run.stdout and "CuPy stand-in (NumPy on the CPU, not a GPU)" in run.stdout
     assert (tmp_path / "models.png").stat().st_size > 0
+    for dev in ("cpu", "gpu"):
+        timed = json.loads((tmp_path / f"evaluate-{dev}.json").read_text())["rows"]
+        assert [(r["model"], r["device"], r["rows"]) for r in timed] == [("fashion-vae", dev, 16)]
+        assert timed[0]["ms_per_point"] > 0
