@@ -46,13 +46,15 @@ def _image_to_grid(image, weight, g):
     return grid, cols
 
 
-def _grid_to_image(grid, weight, g):
-    """transposed conv: grid (N, C_grid, out_h, out_w) -> image (N, C_image, H, W), plus grid rows."""
+def _grid_to_image(grid, weight, g, bias=None):
+    """transposed conv: grid (N, C_grid, out_h, out_w) -> image (N, C_image, H, W), plus grid rows.
+
+    bias (C_image,), if given, is where every pixel starts before col2im adds onto it."""
     n, c_grid, c_image = grid.shape[0], weight.shape[0], weight.shape[1]
     rows = grid.transpose(0, 2, 3, 1).reshape(-1, c_grid)  # (N*out_h*out_w, C_grid)
     w_mat = weight.transpose(0, 2, 3, 1).reshape(c_grid, -1)  # (C_grid, kh*kw*C_image)
     cols = rows @ w_mat  # (N*out_h*out_w, kh*kw*C_image): the one matrix product
-    image = col2im(cols, g.padded_shape(n, c_image), g.kh, g.kw, g.sh, g.sw, *g.grid_hw)
+    image = col2im(cols, g.padded_shape(n, c_image), g.kh, g.kw, g.sh, g.sw, *g.grid_hw, start=bias)
     top, _, left, _ = g.pads
     h, w = g.image_hw
     image = image[:, top:top + h, left:left + w, :]  # (N, H, W, C_image): crop the padding
@@ -118,8 +120,8 @@ class ConvTranspose2d(Function):
 
     def forward(self, x, weight, bias=None):
         self.weight = weight
-        y, self.rows = _grid_to_image(x, weight, self.g)
-        return y if bias is None else _add_bias(y, bias)
+        y, self.rows = _grid_to_image(x, weight, self.g, bias)  # the bias is col2im's start
+        return y
 
     def backward(self, gy):
         gx, image_cols = _image_to_grid(gy, self.weight, self.g)  # the conv of gy

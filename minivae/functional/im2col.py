@@ -57,8 +57,11 @@ def im2col(xh, kh, kw, sh, sw, out_h, out_w):
     return windows.reshape(n * out_h * out_w, kh * kw * c)  # (N*out_h*out_w, kh*kw*C), the copy
 
 
-def col2im(cols, padded_shape, kh, kw, sh, sw, out_h, out_w):
+def col2im(cols, padded_shape, kh, kw, sh, sw, out_h, out_w, start=None):
     """Add rows (N*out_h*out_w, kh*kw*C) back onto their windows of a (N, Hp, Wp, C) image.
+
+    The image starts at zero, or at ``start`` (C,) in every pixel: a transposed
+    convolution's bias, added this way for free instead of in one more pass.
 
     Kernel row i = sh * q + r of grid row a lands on image row sh * (a + q) + r. For one q,
     the sh offsets r = 0..sh-1 land on sh *adjacent* rows, and different a never meet:
@@ -70,7 +73,11 @@ def col2im(cols, padded_shape, kh, kw, sh, sw, out_h, out_w):
     cols = cols.reshape(n, out_h, out_w, kh, kw, c)  # (N, out_h, out_w, kh, kw, C)
     blocks_h, blocks_w = -(-kh // sh), -(-kw // sw)  # ceil(k / s) blocks of offsets per axis
     rows, columns = max(hp, sh * (out_h + blocks_h - 1)), max(wp, sw * (out_w + blocks_w - 1))
-    image = xp.zeros((n, rows, columns, c), dtype=cols.dtype)  # room for the last block
+    if start is None:
+        image = xp.zeros((n, rows, columns, c), dtype=cols.dtype)  # room for the last block
+    else:
+        image = xp.empty((n, rows, columns, c), dtype=cols.dtype)
+        image[...] = start  # (C,) broadcast over (N, rows, columns, C): channels last
     for qh in range(blocks_h):
         rh = min(sh, kh - sh * qh)  # kernel offsets in this block (the last may have fewer)
         for qw in range(blocks_w):
