@@ -1,6 +1,7 @@
 """What each `minivae` subcommand does (the argument parsing is in cli.py)."""
 import os
 import platform
+import sys
 
 import numpy
 
@@ -191,11 +192,19 @@ def evaluate(args):
     backend.manual_seed(args.seed)
     model, meta = load_run(args.run_dir)
     images = _evaluation_images(meta, args.data)[:args.limit]
+    try:
+        latent = evaluation.latent_model(model, images)  # a VAE, and data that fit it
+    except evaluation.EvaluationError as exc:
+        raise UserError(str(exc)) from None
+    if not args.quiet:  # the progress bar shows only on a terminal: say up front what the run costs
+        print(f"evaluate {meta['model']}: {len(images):,} images x K = {args.samples:,} samples = "
+              f"{len(images) * args.samples:,} decoder passes on {backend.current()} "
+              "(--limit N and --samples K make it smaller)", file=sys.stderr, flush=True)
     bar = tqdm(total=len(images) * args.samples, unit="z", unit_scale=True, leave=False,
                desc=f"evaluate {meta['model']}, K={args.samples}", disable=args.quiet or None)
     try:
         with bar:
-            result = evaluation.evaluate(model, images, args.samples, args.batch_size,
+            result = evaluation.evaluate(latent, images, args.samples, args.batch_size,
                                          progress=bar.update)
     except evaluation.EvaluationError as exc:
         raise UserError(str(exc)) from None

@@ -37,6 +37,13 @@ def test_evaluate_prints_the_table_and_writes_evaluation_json(tiny_run, capsys):
     assert ev["log_likelihood"]["20"]["mean"] >= ev["log_likelihood"]["1"]["mean"] - 3 * ev["elbo_se"]
 
 
+def test_without_quiet_it_says_up_front_how_many_decoder_passes_it_will_make(tiny_run, capsys):
+    capsys.readouterr()
+    assert cli.main(["evaluate", tiny_run, "--samples", "5", "--limit", "3"]) == 0
+    err = capsys.readouterr().err
+    assert "evaluate fashion-vae: 3 images x K = 5 samples = 15 decoder passes on numpy" in err
+
+
 def test_report_gets_an_evaluation_section(tiny_run, capsys):
     assert cli.main(["evaluate", tiny_run, "--samples", "10", "--limit", "8", "--quiet"]) == 0
     assert cli.main(["report", tiny_run]) == 0
