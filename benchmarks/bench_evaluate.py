@@ -15,7 +15,6 @@ Writes JSON (--json).
 """
 import argparse
 import datetime
-import json
 import os
 import platform
 import statistics
@@ -28,6 +27,7 @@ sys.path[:0] = [os.path.dirname(HERE)]  # minivae from this checkout
 import numpy  # noqa: E402
 
 from minivae import backend, models  # noqa: E402
+from minivae.bench.report import markdown, save_json  # noqa: E402
 from minivae.bench.timing import synchronize  # noqa: E402
 from minivae.memory import keep_freed_memory  # noqa: E402
 from minivae.evaluation.latent_model import latent_model  # noqa: E402
@@ -70,9 +70,8 @@ def bench(name, rows_list, rounds, points=POINTS, device="cpu"):
     x = rng.random((points,) + tuple(model.input_shape), dtype=numpy.float32)
     if name == "cvae":
         x = (x > 0.5).astype(numpy.float32)  # the cvae's Bernoulli wants binary pixels
-    lm = latent_model(model, x)  # checks the images on the CPU, then everything moves to ``device``
     model.to(device)
-    lm.device = device
+    lm = latent_model(model, x)  # checks the images (on the CPU) and takes the model's device
     x = backend.to_device(x, device)
     z = backend.to_device(rng.standard_normal((points, 1, lm.latent_dim)).astype(numpy.float32),
                           device)  # (points, 1, latent): one point per image
@@ -93,13 +92,10 @@ def bench(name, rows_list, rounds, points=POINTS, device="cpu"):
 
 
 def table(rows):
-    lines = ["| model | device | decoder MACs | points per pass | ms per point (median) | GFLOP/s | 10^7 points |",
-             "|---|---|---|---|---|---|---|"]
-    for r in rows:
-        lines.append(f"| {r['model']} | {r['device']} | {r['decoder_macs'] / 1e6:.1f} M | {r['rows']} "
-                     f"| {r['ms_per_point']:.3f} "
-                     f"| {r['gflops']:.1f} | {r['default_run_minutes']:.0f} min |")
-    return "\n".join(lines)
+    return markdown(rows, ["model", "device", "decoder_macs", "rows", "ms_per_point", "gflops",
+                           "default_run_minutes"],
+                    {"decoder_macs": "{:,}", "ms_per_point": "{:.3f}", "gflops": "{:.1f}",
+                     "default_run_minutes": "{:.0f}"})
 
 
 def main():
@@ -119,10 +115,9 @@ def main():
     rows = [r for name in args.models for r in bench(name, args.rows, args.rounds, args.points, args.device)]
     result = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
               "machine": f"{platform.node()} {platform.machine()}, {os.cpu_count()} CPUs",
-              "numpy": numpy.__version__, "allocator": args.allocator, "command": " ".join(sys.argv), "rounds": args.rounds, "rows": rows}
-    os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
-    with open(args.json, "w") as f:
-        json.dump(result, f, indent=1)
+              "numpy": numpy.__version__, "allocator": args.allocator, "command": " ".join(sys.argv),
+              "rounds": args.rounds, "rows": rows}
+    save_json(args.json, result)
     print(f"{result['date']}, {result['machine']}, NumPy {numpy.__version__}, median of {args.rounds} rounds, "
           f"allocator: {args.allocator}")
     print(table(rows))
