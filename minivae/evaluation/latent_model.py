@@ -80,7 +80,7 @@ def inference_mode(latent):
 def latent_model(model, images):
     """The latent model of a trained minivae ``model`` for data ``images`` (n, C, H, W).
 
-    Picks p(x | z) from how the model was trained (see :mod:`.likelihood`) and checks
+    Picks p(x | z) from how the model was trained (see ``minivae/evaluation/likelihood.py``) and checks
     that the images fit: their shape, and their range for a Bernoulli. Raises
     :class:`EvaluationError` for a model with no q(z | x) or data that does not fit.
     """

@@ -66,7 +66,7 @@ class Tanh(Function):
 
 
 class Softplus(Function):
-    """log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|)), stable for any x; d/dx = sigmoid(x).
+    """log(1 + exp(x)) = max(x, 0) + log1p(exp(-abs(x))), stable for any x; d/dx = sigmoid(x).
 
     Written by hand rather than composed from relu and abs: their subgradients
     at exactly 0 would give softplus'(0) = 0 instead of the true 0.5.
@@ -90,5 +90,5 @@ def softplus(x): return Softplus()(x)
 
 
 def log_sigmoid(x):
-    """log(sigmoid(x)) = -softplus(-x): stable for large |x|, no backward of its own."""
+    """log(sigmoid(x)) = -softplus(-x): stable for large abs(x), no backward of its own."""
     return neg(softplus(neg(x)))

@@ -1,4 +1,4 @@
-"""build(name, **config): a model by its registry name, so a checkpoint can rebuild it.
+"""``build(name, **config)``: a model by its registry name, so a checkpoint can rebuild it::
 
     model = build("fashion-vae", latent_dim=2)
     saved = {"model": model.name, "config": model.config, "weights": model.state_dict()}
