@@ -3,8 +3,10 @@
 
     python3 dev.py test     # make .venv, install minivae[dev], run the test suite
     python3 dev.py train    # make .venv, install minivae, train the book's Fashion-MNIST VAE
+    python3 dev.py docs     # make .venv, install minivae[docs], build the book in docs/_build/html
 
-Extra arguments go to pytest or to `minivae train`.
+Extra arguments go to pytest, to `minivae train` or to sphinx-build (e.g. -W --keep-going).
+MINIVAE_QUICK=1 python3 dev.py docs builds the quick book (notebooks on 256 images, one epoch).
 """
 import os
 import subprocess
@@ -41,13 +43,33 @@ def fashion_mnist():
               "or set MINIVAE_DATA to a folder holding the four .gz files.", flush=True)
 
 
+def docs(rest):
+    """Build the book: MyST-NB executes the notebooks through its cache, one cache per mode."""
+    install("docs")
+    mode = "quick" if os.environ.get("MINIVAE_QUICK") == "1" else "full"
+    print(f"Building the minivae book, {mode} mode"
+          + (" (MINIVAE_QUICK=1: notebooks on small subsets, one epoch)." if mode == "quick" else
+             " (the notebooks with the book's settings, see README for how long;"
+             " MINIVAE_QUICK=1 for the quick version)."), flush=True)
+    print("A notebook runs again only when it changed (cache: docs/_build/.jupyter_cache-" + mode + ").",
+          flush=True)
+    fashion_mnist()
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    run(os.path.join(BIN, "sphinx-build"), "-b", "html", "-d", os.path.join("docs", "_build", "doctrees-" + mode),
+        "docs", os.path.join("docs", "_build", "html"), *rest)
+    index = os.path.join(ROOT, "docs", "_build", "html", "index.html")
+    print(f"\nThe book is built. Open it in a browser (it needs no network):\n    file://{index}", flush=True)
+
+
 def main(argv):
-    if not argv or argv[0] not in ("test", "train"):
+    if not argv or argv[0] not in ("test", "train", "docs"):
         sys.exit(__doc__)
     what, rest = argv[0], argv[1:]
     if what == "test":
         install("dev")
         run(os.path.join(BIN, "python"), "-m", "pytest", *rest)
+    elif what == "docs":
+        docs(rest)
     else:
         install("")
         fashion_mnist()
