@@ -77,6 +77,7 @@ html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
 }
+html_context = {"default_mode": "light"}  # else the theme logs a console error on a browser's first page
 html_show_sourcelink = False
 html_copy_source = False
 minivae_quick = QUICK

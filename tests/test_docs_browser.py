@@ -43,7 +43,9 @@ def _skip(reason, env):
 
 
 def pages():
-    return sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html"))
+    """Every HTML page of the site; _static/ holds the theme's Jinja macro files, not pages."""
+    return sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html")
+                  if not p.relative_to(SITE).as_posix().startswith("_static/"))
 
 
 @pytest.fixture(scope="module")

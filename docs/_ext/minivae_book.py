@@ -88,16 +88,21 @@ def _dict_get(node, key):
 def _prose(docstring):
     """A plain-text docstring as Markdown: 4-space-indented blocks become code blocks."""
     out, block = [], []
-    for line in docstring.splitlines() + [""]:
+
+    def flush():
+        while block and not block[-1].strip():
+            block.pop()
+        if block:
+            out.extend(["```text", *block, "```", ""])
+        block.clear()
+
+    for line in docstring.splitlines():
         if line.startswith("    ") or (block and not line.strip()):
             block.append(line[4:])
             continue
-        if block:
-            while block and not block[-1].strip():
-                block.pop()
-            out += ["```text", *block, "```", ""]
-            block = []
+        flush()
         out.append(line)
+    flush()
     return "\n".join(out).strip() + "\n"
 
 
