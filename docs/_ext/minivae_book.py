@@ -27,18 +27,6 @@ logger = logging.getLogger(__name__)
 DOCS = Path(__file__).resolve().parents[1]
 ROOT = DOCS.parent
 EXERCISES, SOLUTIONS = ROOT / "tutorials" / "exercises", ROOT / "tutorials" / "solutions"
-RUN_FIGURES = [  # (file, caption): what `minivae train` draws for the book's VAE
-    ("loss_curves.png", "Loss per epoch: reconstruction, KL and their sum, training and validation."),
-    ("reconstructions.png", "Test images (top) and their reconstructions (bottom), as figure 3-6 of the book."),
-    ("latent_scatter.png", "Each test image's z_mean, coloured by label (figure 3-14, left)."),
-    ("latent_scatter_cdf.png", "The same points through the standard normal CDF (figure 3-14, right)."),
-    ("latent_grid.png", "Decoded points of a grid at normal quantiles: the learned manifold."),
-    ("latent_grid_over_embeddings.png", "The grid over the embeddings: where each decoded cell lies."),
-    ("latent_histograms.png", "The distribution of each latent dimension against N(0, 1)."),
-    ("samples.png", "New images decoded from z ~ N(0, I)."),
-    ("latent_arithmetic.png", "Latent arithmetic: adding a class's attribute vector."),
-    ("morph.png", "Morphing: decoding the straight line between two encodings."),
-]
 QUICK_RUN = ["--epochs", "1", "--limit", "5000"]
 
 
@@ -225,8 +213,9 @@ def trained_model_page(srcdir, run, how):
     figures = srcdir / "trained-model"
     figures.mkdir(parents=True, exist_ok=True)
     shown = []
-    for name, caption in RUN_FIGURES:
-        if (run / name).exists():
+    from minivae.viz.run_figures import CAPTIONS  # the run report's own captions, in its order
+    for name, caption in CAPTIONS.items():
+        if name.endswith((".png", ".gif")) and (run / name).exists():
             if not (figures / name).exists() or (figures / name).read_bytes() != (run / name).read_bytes():
                 shutil.copyfile(run / name, figures / name)
             shown += [f"```{{figure}} {name}", ":width: 100%", "", caption, "```", ""]
