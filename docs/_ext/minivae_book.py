@@ -198,7 +198,7 @@ def run_folder(quick, outdir):
     if (main_run / "history.json").exists() and (main_run / "explorer.html").exists():
         return main_run, "found"
     if not quick:
-        _train(main_run, ["--quiet"])
+        _train(main_run, [])  # the main job: minutes, so its progress bar shows
         return main_run, "trained"
     quick_run = Path(outdir).parent / "quick-run"
     if not (quick_run / "explorer.html").exists():
