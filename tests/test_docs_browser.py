@@ -199,7 +199,9 @@ def test_every_page_loads_cleanly_from_disk(browser, site, check_dir):
         if problems:
             failures[relative] = problems
         shot = next((name for name, page in SCREENSHOTS.items() if page == relative), None)
-        if shot:
+        if shot:  # a chapter's screenshot shows its first figure
+            browser.execute_script("const img = document.querySelector('.cell_output img');"
+                                   "if (img) img.scrollIntoView({block: 'center'});")
             browser.save_screenshot(str(check_dir / shot))
     (check_dir / "pages.json").write_text(json.dumps(report, indent=1))
     print(f"\n{len(report)} pages checked; report and screenshots in {check_dir}")

@@ -175,6 +175,36 @@ def exercise_pages(srcdir):
     write_if_changed(srcdir / "exercises" / "index.md", index)
 
 
+# --- the learning path ----------------------------------------------------------------
+
+def _minutes(seconds):
+    if seconds is None:
+        return "not measured"
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+
+
+def learning_path(srcdir):
+    """The landing page's table: tutorials/README.md's line per notebook, with measured times.
+
+    docs/chapter_times.json holds what each notebook took to execute in a docs build on
+    2 CPU cores (MyST-NB's "Executed notebook in N seconds"), in full and quick mode.
+    """
+    import json
+    import re
+    times = json.loads((DOCS / "chapter_times.json").read_text())
+    rows = {}
+    for line in (ROOT / "tutorials" / "README.md").read_text().splitlines():
+        match = re.match(r"\| `(\d\d_\w+)\.ipynb` \| (.*) \|$", line)
+        if match:
+            rows[match.group(1)] = match.group(2)
+    lines = ["| chapter | what it shows | full mode | quick mode |", "| --- | --- | --- | --- |"]
+    for name in sorted(p.stem for p in (ROOT / "tutorials").glob("[0-9][0-9]_*.ipynb")):
+        lines.append(f"| {{doc}}`tutorials/{name}` | {rows.get(name, '')} | "
+                     f"{_minutes(times['full'].get(name))} | {_minutes(times['quick'].get(name))} |")
+    lines += ["", f"Measured {times['measured']}."]
+    write_if_changed(srcdir / "_learning_path.md", "\n".join(lines) + "\n")
+
+
 # --- the trained model -----------------------------------------------------------------
 
 def _train(out, extra):
@@ -252,6 +282,7 @@ def trained_model_page(srcdir, run, how):
 def builder_inited(app):
     srcdir = Path(app.srcdir)
     exercise_pages(srcdir)
+    learning_path(srcdir)
     logger.info("minivae book: %d exercise pages from tutorials/exercises/",
                 len(list(EXERCISES.glob("[0-9][0-9]_*.py"))))
     run, how = run_folder(app.config.minivae_quick, app.outdir)
