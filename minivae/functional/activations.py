@@ -82,11 +82,29 @@ class Softplus(Function):
         return gy * (xp.tanh(self.x * 0.5) * 0.5 + 0.5)
 
 
-def relu(x): return ReLU()(x)
-def leaky_relu(x, negative_slope=0.01): return LeakyReLU(negative_slope)(x)
-def sigmoid(x): return Sigmoid()(x)
-def tanh(x): return Tanh()(x)
-def softplus(x): return Softplus()(x)
+def relu(x):
+    """max(x, 0); the gradient passes where x > 0."""
+    return ReLU()(x)
+
+
+def leaky_relu(x, negative_slope=0.01):
+    """x where x > 0, negative_slope * x elsewhere (Keras' LeakyReLU uses 0.3)."""
+    return LeakyReLU(negative_slope)(x)
+
+
+def sigmoid(x):
+    """1 / (1 + exp(-x)), computed without overflow; d/dx = y * (1 - y) from the output y."""
+    return Sigmoid()(x)
+
+
+def tanh(x):
+    """Hyperbolic tangent; d/dx = 1 - y^2 from the output y."""
+    return Tanh()(x)
+
+
+def softplus(x):
+    """log(1 + exp(x)), stable for any x; d/dx = sigmoid(x)."""
+    return Softplus()(x)
 
 
 def log_sigmoid(x):
