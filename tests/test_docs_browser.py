@@ -7,6 +7,7 @@ MINIVAE_REQUIRE_BROWSER=1, as the explorer's tests do. Every HTML page of the si
 as a learner opens it from disk, and fails on:
 
 - a SEVERE console message (a script error, a file that did not load);
+- anything loaded from outside the site (the network: a CDN, web fonts);
 - an <img> that did not load (naturalWidth 0);
 - a link to a file of the site that does not exist, or to an anchor its page lacks;
 - math that MathJax did not render (a page with math and no, or too few, rendered formulas).
@@ -146,6 +147,8 @@ Promise.all([typeset.catch((e) => 'typeset failed: ' + e),
                      .map((img) => img.getAttribute('src')),
     images: images.length,
     links: Array.from(document.querySelectorAll('a[href]')).map((a) => a.href),
+    remote: performance.getEntriesByType('resource').map((r) => r.name)
+                       .filter((name) => !/^(file|data|blob):/.test(name)),
   });
 });
 """
@@ -164,6 +167,7 @@ def inspect(browser, relative):
 def problems_of(relative, found):
     problems = [f"console {e['level']}: {e['message']}" for e in found["console"] if e["level"] == "SEVERE"]
     problems += [f"image did not load: {src}" for src in found["badImages"]]
+    problems += [f"loaded from outside the site: {url}" for url in found["remote"]]
     problems += [why for why in map(broken_link, sorted(set(found["links"]))) if why]
     if found["math"]:
         if not found["mathjax"]:
