@@ -180,6 +180,8 @@ def exercise_pages(srcdir):
 def _minutes(seconds):
     if seconds is None:
         return "not measured"
+    if seconds < 10:
+        return f"{seconds:.1f} s"
     return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
 
 
