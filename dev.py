@@ -82,7 +82,8 @@ def main(argv):
         if not installed("notebooks"):
             install("notebooks")
         fashion_mnist()
-        run(os.path.join(BIN, "jupyter"), "lab", os.path.join(ROOT, "tutorials"), *rest)
+        as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+        run(os.path.join(BIN, "jupyter"), "lab", os.path.join(ROOT, "tutorials"), *as_root, *rest)
 
 
 if __name__ == "__main__":
