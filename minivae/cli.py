@@ -15,6 +15,7 @@
 import argparse
 import sys
 import textwrap
+import warnings
 
 from . import arguments, commands, recipes
 from .evaluation.iwae import DEFAULT_SAMPLES
@@ -189,6 +190,13 @@ def main(argv=None):
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help (0), or a refused value already reported in one line (2)
         return exc.code
+    with warnings.catch_warnings():  # a library warning reads as a note, without a source path
+        warnings.showwarning = lambda message, *_: print(
+            f"minivae {args.command}: note: {message}", file=sys.stderr, flush=True)
+        return _run(args)
+
+
+def _run(args):
     try:
         return getattr(commands, args.command.replace("-", "_"))(args) or 0
     except KeyboardInterrupt:
