@@ -54,13 +54,6 @@ def _padding(padding):
     return padding if isinstance(padding, str) else [int(p) for p in padding]
 
 
-def _transpose_output_padding(layer):
-    """What Conv2DTranspose.forward passes: for "valid" with k < s, Keras still gives H * s."""
-    if layer.padding != "valid":
-        return [0, 0]
-    return [max(s - k, 0) for s, k in zip(layer.strides, layer.kernel_size)]
-
-
 def _add_layer(layer, prefix, out):
     name = f"{prefix}{layer.name}"
     if isinstance(layer, Sequential):
@@ -80,7 +73,7 @@ def _add_layer(layer, prefix, out):
                 "bias": out.array(f"{name}.bias", layer.bias) if layer.use_bias else None,
                 "stride": list(layer.strides), "padding": _padding(layer.padding)}
         if transposed:
-            step["output_padding"] = _transpose_output_padding(layer)
+            step["output_padding"] = list(layer.output_padding)  # the layer's own, as its forward passes it
         out.steps.append(step)
         out.activation(layer.activation_name, f"{type(layer).__name__} layer '{name}'")
     elif isinstance(layer, BatchNormalization):
