@@ -38,8 +38,6 @@ class SplitEncoder(Layer):
         self.ensure_built(tuple(input_shape))
 
     def build(self, input_shape):
-        for layer in (self.network, self.sampling):
-            layer._device, layer._dtype = self._device, self._dtype
         (features,) = self.network.ensure_built(input_shape)
         if features != 2 * self.latent_dim:
             raise ValueError(f"SplitEncoder '{self.name}': the last layer gives {features} outputs, "
@@ -70,7 +68,6 @@ class BernoulliDecoder(Layer):
         self.ensure_built(tuple(input_shape))
 
     def build(self, input_shape):
-        self.network._device, self.network._dtype = self._device, self._dtype
         return self.network.ensure_built(input_shape)
 
     def logits(self, z):

@@ -5,10 +5,9 @@ this base runs the training step the book writes in example 3-13: forward,
 loss, gradients of the total loss, one optimizer step.
 """
 from .. import backend
-from ..autograd.function import no_grad
 from ..autograd.tensor import Tensor
 from ..nn import Module
-from ..nn.layer import format_shape
+from ..nn.summary import format_shape
 
 
 class Model(Module):
@@ -50,13 +49,8 @@ class Model(Module):
     def test_step(self, batch):
         """The losses on ``batch`` in inference mode, without building a graph or updating."""
         x = self.as_batch(batch)
-        was_training = self.training
-        self.eval()
-        try:
-            with no_grad():
-                return _floats(self.compute_losses(x))
-        finally:
-            self.train(was_training)
+        with self.inference():
+            return _floats(self.compute_losses(x))
 
     # ------------------------------------------------------------ inputs
     def as_batch(self, batch):
