@@ -14,8 +14,7 @@ import argparse
 import sys
 
 from . import commands
-
-MODELS = ("fashion-autoencoder", "fashion-vae", "faces-vae", "cvae", "mlp-vae", "cifar-vae")
+from .models import MODELS  # the one list of model names (minivae/models/registry.py)
 
 
 def _train_parser(sub):

@@ -10,7 +10,6 @@
 - :mod:`.linear_gaussian`: a model whose log p(x) is known exactly, to check them.
 """
 from .errors import EvaluationError
-from .likelihood import implied_variance
 from .iwae import iwae, log_mean_exp, sample_ladder
 from .units import ACTIVE_THRESHOLD, active_units, kl_per_dimension
 from .latent_model import VAELatentModel, latent_model
@@ -19,7 +18,7 @@ from .evaluate import Evaluation, evaluate, standard_error
 from .table import format_table, table_rows
 from .store import EVALUATION, load_evaluation, save_evaluation
 
-__all__ = ["EvaluationError", "implied_variance", "iwae", "log_mean_exp", "sample_ladder",
+__all__ = ["EvaluationError", "iwae", "log_mean_exp", "sample_ladder",
            "ACTIVE_THRESHOLD", "active_units", "kl_per_dimension", "VAELatentModel", "latent_model",
            "LinearGaussian", "Evaluation", "evaluate", "standard_error", "format_table",
            "table_rows", "EVALUATION", "load_evaluation", "save_evaluation"]

@@ -15,7 +15,9 @@ KL term included: the book's VAE uses the closed form instead.
 """
 from .. import functional as F
 from ..nn import Conv2D, Conv2DTranspose, Dense, Flatten, Layer, Reshape, Sampling, Sequential
+from .likelihood import Likelihood
 from .model import Model
+from .registry import register
 
 INPUT_SHAPE = (1, 28, 28)
 SHAPE_BEFORE_FLATTENING = (32, 7, 7)  # the tutorial's Reshape(target_shape=(7, 7, 32))
@@ -56,6 +58,8 @@ class SplitEncoder(Layer):
 class BernoulliDecoder(Layer):
     """p(x|z) with one Bernoulli per pixel: ``logits(z)`` for the loss, ``decoder(z)`` the image.
 
+    ``network`` is the layers that give the logits (what the explorer exports before a sigmoid).
+
     The network ends without an activation, as the tutorial's does: the loss takes
     logits (sigmoid cross-entropy, never log(0)). Calling the decoder applies the
     sigmoid, giving pixel probabilities in [0, 1] (the tutorial's ``apply_sigmoid=True``),
@@ -89,7 +93,8 @@ class CVAE(Model):
     over samples is the closed-form KL that the book's VAE uses.
     """
 
-    name = "cvae"
+    is_vae = True
+    likelihood = Likelihood("bernoulli", logits=True)  # decoder.logits(z); decoder(z) is their sigmoid
 
     def forward(self, x):
         _, _, z = self.encoder(x)
@@ -117,6 +122,7 @@ class CVAE(Model):
                 "reconstruction_loss": reconstruction_loss, "kl_loss": kl_loss}
 
 
+@register("cvae")  # the TensorFlow tutorial
 def cvae(latent_dim=2):
     """The tutorial's CVAE: encoder 28,036 and decoder 41,953 parameters for latent_dim=2."""
     encoder = SplitEncoder([

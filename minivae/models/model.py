@@ -3,6 +3,15 @@
 A subclass says how to compute its losses from a batch (``compute_losses``);
 this base runs the training step the book writes in example 3-13: forward,
 loss, gradients of the total loss, one optimizer step.
+
+A model also says what it is, so that the figures, the explorer and the
+evaluation ask it instead of finding out:
+
+    is_vae       True: encoder(x) gives (z_mean, z_log_var, z), q(z|x) = N(z_mean, exp(z_log_var));
+                 False: encoder(x) is one point z (an autoencoder)
+    likelihood   p(x|z), the distribution its decoder's output is the parameter of (.likelihood)
+    latent_dim   the size of z
+    name         its name in the registry (set by @register on its factory)
 """
 from .. import backend
 from ..autograd.tensor import Tensor
@@ -12,6 +21,7 @@ from ..nn.summary import format_shape
 
 class Model(Module):
     name = "model"  # the registry name (minivae.models.build(name, **config))
+    is_vae = False  # does the encoder give q(z|x) (z_mean, z_log_var, z), or one point z?
 
     def __init__(self, encoder, decoder, config):
         super().__init__()
@@ -23,6 +33,16 @@ class Model(Module):
     def input_shape(self):
         """One example's shape, channels-first, e.g. (1, 32, 32)."""
         return self.encoder.input_shape
+
+    @property
+    def latent_dim(self):
+        """The size of the latent space: the length of the vector the decoder takes."""
+        return int(self.decoder.input_shape[0])
+
+    @property
+    def likelihood(self):
+        """p(x|z): a :class:`~minivae.models.likelihood.Likelihood` that the training loss is -log of."""
+        raise NotImplementedError(f"{type(self).__name__} must say what its p(x|z) is (likelihood)")
 
     def __call__(self, x):
         """The reconstruction of ``x``: a Tensor (kept in the graph) or an array (converted)."""

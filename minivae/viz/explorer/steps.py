@@ -91,22 +91,25 @@ def _add_layer(layer, prefix, out):
         out.steps.append({"op": "relu"})
     elif isinstance(layer, Activation):
         out.activation(layer.activation_name, f"Activation layer '{name}'")
-    elif isinstance(getattr(layer, "network", None), Sequential) and hasattr(layer, "logits"):
-        _add_layer(layer.network, f"{name}.", out)  # the CVAE's BernoulliDecoder: logits, then
-        out.steps.append({"op": "sigmoid"})          # the sigmoid its forward applies
     else:
         raise ValueError(f"explorer: the decoder's layer '{name}' is a {type(layer).__name__}, which "
                          "the page's decoder.js cannot run; it knows Dense, Conv2D, Conv2DTranspose, "
                          "BatchNormalization, Reshape, Flatten and the activations.")
 
 
-def decoder_steps(decoder):
+def decoder_steps(decoder, logits=False):
     """(steps, arrays) of ``decoder``: a list of step dicts and {key: float32 array}.
 
     The decoder must be built (it knows its input shape) and made of the layers above.
+    logits: the model's p(x|z) is a Bernoulli from logits (``model.likelihood.logits``, the
+    CVAE): ``decoder.network`` gives them and decoder(z) is their sigmoid, as the page draws it.
     """
     out = Steps()
-    _add_layer(decoder, "", out)
+    if logits:
+        _add_layer(decoder.network, f"{decoder.name}.", out)
+        out.steps.append({"op": "sigmoid"})
+    else:
+        _add_layer(decoder, "", out)
     return out.steps, out.arrays
 
 
