@@ -23,11 +23,11 @@ from .morph import morph
 from .loss_curves import loss_curves
 from .epoch_samples import EpochSamples, animate, epoch_samples
 from .computation_graph import computation_graph, to_dot
-from .report import rebuild_report, write_report
+from .report import write_report
 from .run_figures import run_figures
 
 __all__ = ["decode", "encode", "reconstruct", "reconstructions",
            "latent_scatter", "latent_scatter_cdf", "latent_grid", "latent_grid_over_embeddings",
            "random_samples", "latent_histograms", "attribute_vector", "latent_arithmetic", "morph",
            "loss_curves", "EpochSamples", "animate", "epoch_samples", "computation_graph", "to_dot",
-           "rebuild_report", "write_report", "run_figures"]
+           "write_report", "run_figures"]
