@@ -1,4 +1,6 @@
 """minivae.redraw.rebuild_report: a run folder's figures and report drawn again from its checkpoint."""
+import html
+import importlib
 import os
 
 import numpy
@@ -34,4 +36,5 @@ def test_rebuild_report_from_a_checkpoint(tmp_path, monkeypatch):
     assert "report.html" in written and "latent_grid.png" in written
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert f"{HISTORY[1]['total_loss']:.6g}" in page
-    assert "Test images (top) and their reconstructions" in page  # run_figures' captions, not file names
+    captions = importlib.import_module("minivae.viz.run_figures").CAPTIONS
+    assert html.escape(captions["reconstructions.png"]) in page  # run_figures' captions, not file names
