@@ -49,14 +49,14 @@ class VAELatentModel:
         xp = backend.get_array_module(z)
         per_chunk = n if self.decode_rows is None else max(1, self.decode_rows // k)  # images per pass
         parts = []
-        for start in range(0, n, per_chunk):
-            zs = z[start:start + per_chunk]  # (m, k, latent_dim)
-            m = zs.shape[0]
-            flat = xp.asarray(zs.reshape(m * k, latent), dtype=self.model.dtype)  # (m*k, latent_dim)
-            with self.model.inference():
+        with self.model.inference():
+            for start in range(0, n, per_chunk):
+                zs = z[start:start + per_chunk]  # (m, k, latent_dim)
+                m = zs.shape[0]
+                flat = xp.asarray(zs.reshape(m * k, latent), dtype=self.model.dtype)  # (m*k, latent_dim)
                 out = self._decode(Tensor(flat)).data  # (m*k, C, H, W)
-            out = out.reshape((m, k) + tuple(out.shape[1:]))  # (m, k, C, H, W)
-            parts.append(self.likelihood.log_prob(x[start:start + m], out))
+                out = out.reshape((m, k) + tuple(out.shape[1:]))  # (m, k, C, H, W)
+                parts.append(self.likelihood.log_prob(x[start:start + m], out))
         return parts[0] if len(parts) == 1 else xp.concatenate(parts, axis=0)
 
 

@@ -6,6 +6,11 @@ whose parameters are included under its attribute name. Non-trainable state,
 such as the moving mean and variance of batch normalization, lives in
 *buffers*: plain backend arrays registered with :meth:`register_buffer`. They
 are saved and moved with the parameters but no optimizer ever sees them.
+
+The same walk carries everything that concerns the whole tree, so no composite
+module does it by hand for its children: :meth:`place` (where weights not yet
+built will go), :meth:`to` and :meth:`astype` (moving those that exist),
+:meth:`train` and :meth:`eval`, and ``with model.inference():``.
 """
 import contextlib
 from collections import OrderedDict
