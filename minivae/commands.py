@@ -33,9 +33,9 @@ def train(args):
     _backend(args.backend)
     backend.manual_seed(args.seed)
     train_x, val_x, val_labels, described = _training_data(args, recipe, settings)
+    out = _run_folder(args.out or os.path.join("runs", args.model))
     model, optimizer = _model_and_optimizer(args.model, settings, recipe)
     meta = _meta(args, recipe, settings, len(train_x), val_labels)
-    out = args.out or os.path.join("runs", args.model)
     _banner(recipe, args.model, described, train_x, val_x, settings, out)
     history = _fit(args, recipe, model, optimizer, train_x, val_x, settings, meta, out)
     if not args.no_figures:
@@ -70,6 +70,16 @@ def _training_data(args, recipe, settings):
         raise UserError(f"--batch-size {settings['batch_size']} is larger than the {len(train_x)} "
                         "training images; lower it or raise --limit")
     return train_x, val_x, val_labels, described
+
+
+def _run_folder(out):
+    """Make the run folder and check that it takes a file, before the first step: a folder
+    the system refuses (read-only, a file in the way, a full disk) stops the run here."""
+    import tempfile
+    os.makedirs(out, exist_ok=True)
+    with tempfile.TemporaryFile(dir=out):
+        pass
+    return out
 
 
 def _model_and_optimizer(name, settings, recipe):

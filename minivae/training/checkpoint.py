@@ -41,9 +41,11 @@ def save_checkpoint(path, model, optimizer=None, meta=None):
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         if os.path.exists(tmp):
             os.remove(tmp)
+        if isinstance(exc, OSError) and not isinstance(exc.filename, str):  # a write on the open
+            raise OSError(exc.errno, exc.strerror, path) from exc  # file: name the checkpoint
         raise
 
 
