@@ -14,6 +14,8 @@ FAMILIES = ("bernoulli", "gaussian")
 
 @dataclass(frozen=True)
 class Likelihood:
+    """p(x|z) as a model declares it: a family, and how the decoder's output parameterizes it."""
+
     family: str
     logits: bool = False    # bernoulli: the decoder has .logits(z), and decoder(z) is their sigmoid
     variance: float = None  # gaussian: sigma^2

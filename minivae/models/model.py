@@ -41,7 +41,7 @@ class Model(Module):
 
     @property
     def likelihood(self):
-        """p(x|z): a :class:`~minivae.models.likelihood.Likelihood` that the training loss is -log of."""
+        """p(x|z): the :class:`Likelihood` whose -log the training loss is (up to beta and a constant)."""
         raise NotImplementedError(f"{type(self).__name__} must say what its p(x|z) is (likelihood)")
 
     def __call__(self, x):

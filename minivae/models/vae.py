@@ -36,7 +36,7 @@ class VAE(Model):
     @property
     def likelihood(self):
         """BCE: a Bernoulli per pixel from the decoder's probabilities. MSE: the Gaussian whose
-        variance makes beta * MSE its -log p(x|z) up to a constant (:func:`implied_variance`)."""
+        variance makes beta * MSE its -log p(x|z) up to a constant (``implied_variance``)."""
         if self.reconstruction == "bce":
             return Likelihood("bernoulli")
         pixels = math.prod(self.input_shape)
