@@ -17,10 +17,10 @@ import sys
 import textwrap
 import warnings
 
-from . import arguments, commands, recipes
+from . import arguments, commands, models, recipes
 from .evaluation.iwae import DEFAULT_SAMPLES
 
-MODELS = tuple(recipes.RECIPES)
+MODELS = tuple(models.MODELS)  # the one list of model names (minivae/models/registry.py)
 BACKENDS = ("numpy", "cupy")
 
 

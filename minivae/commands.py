@@ -246,7 +246,7 @@ def exercise(args):
 
 def report(args):
     """`minivae report DIR`: redraw the figures and report.html of a run from its checkpoint."""
-    from .viz import rebuild_report
+    from .redraw import rebuild_report
     _backend(args.backend)
     for path in rebuild_report(args.run_dir, data=args.data):
         print(path)

@@ -1,12 +1,15 @@
 """Each source's training recipe: its data set, preprocessing and hyperparameters.
 
 These are the defaults of `minivae train --model NAME`; every flag overrides them.
+A recipe names its model by its registry name (minivae.models.MODELS), checked when
+the recipe is written down.
 """
 import os
 import warnings
 from dataclasses import dataclass, field
 
 from . import data
+from .models import MODELS
 
 
 @dataclass(frozen=True)
@@ -21,24 +24,26 @@ class Recipe:
     source: str = ""
     test_elbo: bool = False  # print the TF tutorial's "Test set ELBO" (-val_total_loss) each epoch
 
+    def __post_init__(self):
+        if self.model not in MODELS:
+            raise ValueError(f"Recipe: no model is registered as {self.model!r}; the registry "
+                             f"(minivae.models.MODELS) has {', '.join(MODELS)}")
 
-RECIPES = {
-    "fashion-autoencoder": Recipe("fashion-autoencoder", "fashion-mnist", 3, 100, 1e-3,
-                                  model_args={"latent_dim": 2},
-                                  source="Generative Deep Learning, ch. 3, autoencoder"),
-    "fashion-vae": Recipe("fashion-vae", "fashion-mnist", 5, 100, 5e-4,
-                          model_args={"latent_dim": 2, "beta": 500},
-                          source="Generative Deep Learning, ch. 3, VAE"),
-    "faces-vae": Recipe("faces-vae", "celeba", 10, 128, 5e-4,
-                        model_args={"latent_dim": 200, "beta": 2000},
-                        source="Generative Deep Learning, ch. 3, faces VAE"),
-    "cvae": Recipe("cvae", "mnist-binarized", 10, 32, 1e-4, model_args={"latent_dim": 2},
-                   source="TensorFlow tutorial, convolutional VAE", test_elbo=True),
-    "mlp-vae": Recipe("mlp-vae", "mnist", 20, 100, 1e-3, optimizer="rmsprop",
-                      model_args={"latent_dim": 2}, source="Keras blog, MLP VAE"),
-    "cifar-vae": Recipe("cifar-vae", "cifar10", 50, 128, 1e-4, model_args={"latent_dim": 128},
-                        source="PyTorch blog, CIFAR-10 VAE"),
-}
+
+RECIPES = {recipe.model: recipe for recipe in [
+    Recipe("fashion-autoencoder", "fashion-mnist", 3, 100, 1e-3, model_args={"latent_dim": 2},
+           source="Generative Deep Learning, ch. 3, autoencoder"),
+    Recipe("fashion-vae", "fashion-mnist", 5, 100, 5e-4, model_args={"latent_dim": 2, "beta": 500},
+           source="Generative Deep Learning, ch. 3, VAE"),
+    Recipe("faces-vae", "celeba", 10, 128, 5e-4, model_args={"latent_dim": 200, "beta": 2000},
+           source="Generative Deep Learning, ch. 3, faces VAE"),
+    Recipe("cvae", "mnist-binarized", 10, 32, 1e-4, model_args={"latent_dim": 2},
+           source="TensorFlow tutorial, convolutional VAE", test_elbo=True),
+    Recipe("mlp-vae", "mnist", 20, 100, 1e-3, optimizer="rmsprop", model_args={"latent_dim": 2},
+           source="Keras blog, MLP VAE"),
+    Recipe("cifar-vae", "cifar10", 50, 128, 1e-4, model_args={"latent_dim": 128},
+           source="PyTorch blog, CIFAR-10 VAE"),
+]}
 
 # mnist: the Keras blog's input, in [0, 1], 28x28 (the MLP VAE flattens it itself);
 # mnist-binarized: the TF tutorial's, 0 or 1 (threshold 0.5); cifar10: the PyTorch blog's, [-1, 1].

@@ -5,15 +5,16 @@
         history.json     one dict of mean losses per epoch
         *.png, *.gif     the figures; report.html shows them all
 
-This module sits below both the figures (:mod:`minivae.viz`) and the command
-layer (:mod:`minivae.commands`): the report, the explorer and the CLI all read a
-run through it, and it imports neither of them.
+This module sits beside the figures (:mod:`minivae.viz`), which never read a run
+folder, and below :mod:`minivae.redraw` and :mod:`minivae.commands`, which read a
+run through it.
 """
 import os
 
-from . import backend, recipes
+from . import backend, models, recipes
 from .data import DataFileError
 from .errors import UserError
+from .training import CHECKPOINT, HISTORY, read_checkpoint, read_history
 
 
 def run_dir(path):
@@ -23,7 +24,6 @@ def run_dir(path):
 
 def checkpoint_path(path):
     """The checkpoint file of a run folder (or ``path`` itself when it names the file)."""
-    from .training import CHECKPOINT
     return os.path.join(path, CHECKPOINT) if os.path.isdir(path) else path
 
 
@@ -34,8 +34,6 @@ def load_run(path):
     current backend, and given the checkpoint's weights; a checkpoint that is
     missing, corrupt or does not fit its model is a :class:`UserError`.
     """
-    from . import models
-    from .training import read_checkpoint
     path = checkpoint_path(path)
     try:
         state, _, meta = read_checkpoint(path)
@@ -56,7 +54,6 @@ def load_run(path):
 
 def load_history(path):
     """The per-epoch records of the run's history.json ([] when it has none)."""
-    from .training import HISTORY, read_history
     history_path = os.path.join(run_dir(path), HISTORY)
     return read_history(history_path) if os.path.exists(history_path) else []
 

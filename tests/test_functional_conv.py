@@ -160,3 +160,23 @@ def test_conv2d_matches_torch(stride, padding):
     expected = torch.nn.functional.conv2d(tx, torch.from_numpy(weight), torch.from_numpy(bias),
                                           stride=stride)
     numpy.testing.assert_allclose(y.numpy(), expected.numpy(), rtol=1e-10, atol=1e-12)
+
+
+@given(h=st.integers(1, 9), w=st.integers(1, 9), k=st.integers(1, 4), s=st.integers(1, 3),
+       padding=st.sampled_from(["valid", "same", 0, 1, 2]))
+def test_conv_geometry_is_one_geometry_seen_from_both_ends(h, w, k, s, padding):
+    """conv_transpose2d's geometry on conv2d's grid, with the output_padding that gives back the
+    rows the floor dropped, is conv2d's geometry: the same windows, image and grid."""
+    from minivae.functional.conv_geometry import conv_geometry
+    assume(min(h, w) + 2 * (padding if isinstance(padding, int) else 0) >= k or padding == "same")
+    g = F.conv2d(Tensor(numpy.zeros((1, 1, h, w), numpy.float32)),
+                 Tensor(numpy.zeros((1, 1, k, k), numpy.float32)), stride=s, padding=padding)
+    conv = conv_geometry((h, w), (k, k), s, padding)
+    assert tuple(g.shape[2:]) == conv.grid_hw  # what the op gives is what the geometry says
+    if padding == "same":
+        back = conv_geometry(conv.grid_hw, (k, k), s, "same", transposed=True)
+        assert back.grid_hw == conv.grid_hw and back.image_hw[0] >= h and back.image_hw[1] >= w
+        return
+    top, bottom, left, right = conv.pads
+    dropped = ((h + top + bottom - k) % s, (w + left + right - k) % s)
+    assert conv_geometry(conv.grid_hw, (k, k), s, padding, transposed=True, output_padding=dropped) == conv

@@ -133,6 +133,49 @@ def test_new_weights_are_float32_and_lazy_ones_follow_the_input():
     assert lazy.kernel.dtype == numpy.float64 and y.shape == (2, 3)
 
 
+class Pair(minivae.nn.Layer):
+    """A composite layer written by hand, as VAEEncoder is: two children it never places itself."""
+
+    def __init__(self):
+        super().__init__()
+        self.body = Sequential([Dense(4), Dense(3)])
+        self.head = Dense(2)
+
+    def build(self, input_shape):
+        return self.head.ensure_built(self.body.ensure_built(input_shape))
+
+    def forward(self, x):
+        return self.head(self.body(x))
+
+
+def test_a_composite_layers_children_build_where_its_first_input_lives(device):
+    """Device and dtype reach every child through Module.place, nested Sequentials included."""
+    pair = Pair()
+    y = pair(minivae.Tensor(numpy.ones((2, 5)), device=device))  # float64 input
+    assert y.dtype == numpy.float64 and y.device == device
+    assert all(p.dtype == numpy.float64 and p.device == device for p in pair.parameters())
+    grown = Sequential([Dense(3)])
+    grown(minivae.Tensor(numpy.ones((2, 5)), device=device))
+    grown.add(Dense(2))  # added after the build: placed like the rest
+    assert grown.layers[1].kernel.dtype == numpy.float64 and grown.layers[1].kernel.device == device
+
+
+def test_inference_is_eval_without_a_graph_and_puts_the_mode_back():
+    m = small_model()
+    x = minivae.Tensor(numpy.ones((2, 1, 4, 4), dtype=numpy.float32))
+    with m.inference() as same:
+        assert same is m and not any(mod.training for mod in m.modules())
+        assert not minivae.is_grad_enabled() and not m(x).requires_grad
+    assert m.training and all(mod.training for mod in m.modules()) and minivae.is_grad_enabled()
+    with pytest.raises(RuntimeError), m.inference():
+        raise RuntimeError("a figure failed")
+    assert m.training  # put back after an error too
+    m.eval()
+    with m.inference():
+        pass
+    assert not m.training  # a model in eval mode stays in it
+
+
 def test_glorot_uniform_limits_and_zero_bias():
     import math
     conv = Conv2D(64, 3)

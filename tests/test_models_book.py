@@ -86,3 +86,36 @@ def test_autoencoder_default_is_the_book():
     assert model.config == {"latent_dim": 2} and model.input_shape == (1, 32, 32)
     assert model.encoder.layers[-1].name == "encoder_output"
     assert model.decoder.layers[-1].name == "decoder_output"
+
+
+def test_each_model_says_what_it_is(built):
+    """is_vae, latent_dim and p(x|z) are declared by the model, and true of its encoder and loss."""
+    import numpy
+    from minivae import Tensor
+    expected = {"fashion-autoencoder": ("bernoulli", False), "fashion-vae": ("bernoulli", False),
+                "faces-vae": ("gaussian", False), "cvae": ("bernoulli", True),
+                "mlp-vae": ("bernoulli", False), "cifar-vae": ("gaussian", False)}
+    assert set(expected) == set(built)
+    for name, model in built.items():
+        with model.inference():
+            code = model.encoder(Tensor(numpy.zeros((2,) + tuple(model.input_shape), numpy.float32)))
+        assert model.is_vae == isinstance(code, tuple), name  # (z_mean, z_log_var, z) or one point z
+        z = code[0] if model.is_vae else code
+        assert z.shape == (2, model.latent_dim), name
+        assert (model.likelihood.family, model.likelihood.logits) == expected[name], name
+        assert model.is_vae != (name == "fashion-autoencoder")
+    assert built["faces-vae"].likelihood.variance == pytest.approx(3 * 32 * 32 / (2 * 2000))
+    assert built["cifar-vae"].likelihood.variance == pytest.approx(0.5)  # beta = D: sigma^2 = 1/2
+
+
+def test_the_registry_is_the_one_list_of_model_names():
+    """The factories, the recipes and the command line's --model all read models.MODELS."""
+    from minivae import cli, recipes
+    assert fashion_vae().name == "fashion-vae" and models.cvae().name == "cvae"  # named by @register
+    assert list(recipes.RECIPES) == list(models.MODELS)
+    help_text = cli.build_parser()._subparsers._group_actions[0].choices["train"].format_help()
+    assert "one of: " + ", ".join(models.MODELS) in " ".join(help_text.split())
+    with pytest.raises(ValueError, match="no model is registered as 'mnist-gan'"):
+        recipes.Recipe("mnist-gan", "mnist", 1, 1, 1e-3)
+    with pytest.raises(ValueError, match="two model factories are called 'cvae'"):
+        models.register("cvae")(models.cvae)

@@ -15,6 +15,7 @@ from PIL import Image
 
 from minivae import Tensor, backend, models, viz
 from minivae.data import CLASS_NAMES
+from minivae.nn import Module
 
 N = 24  # images per test: enough for every class-coloured figure, quick on the CPU
 
@@ -66,10 +67,13 @@ class StubDecoder:
         return numpy.concatenate(self.seen)
 
 
-class StubModel:
+class StubModel(Module):
+    """Says what it is, as a minivae model does: is_vae, latent_dim (and inference() from Module)."""
+
     def __init__(self, latent_dim=2, vae=True, channels=1):
+        super().__init__()
         self.encoder, self.decoder = StubEncoder(latent_dim, vae), StubDecoder(channels)
-        self.config = {"latent_dim": latent_dim}
+        self.is_vae, self.latent_dim = vae, latent_dim
         self.input_shape = (channels, 32, 32)
 
     def __call__(self, x):
@@ -107,10 +111,13 @@ def colour():
 
 # ---------------------------------------------------------------- inference helpers
 
-def test_is_vae_tells_the_two_kinds_apart(fashion_vae, autoencoder, faces_vae):
-    assert viz.is_vae(fashion_vae) and viz.is_vae(faces_vae)
-    assert not viz.is_vae(autoencoder)
-    assert viz.is_vae(StubModel(vae=True)) and not viz.is_vae(StubModel(vae=False))
+def test_encode_asks_the_model_what_its_encoder_gives(gray):
+    """A VAE's encoder gives (z_mean, z_log_var, z), an autoencoder's one point: model.is_vae says which."""
+    images, _ = gray
+    expected = images.reshape(N, -1).mean(axis=1)[:, None] * numpy.array([1, 2], numpy.float32)
+    for vae in (True, False):
+        z = viz.encode(StubModel(vae=vae), images)
+        numpy.testing.assert_allclose(z, expected, rtol=1e-6)
 
 
 def test_encode_decode_in_batches_give_numpy(fashion_vae, gray):

@@ -10,8 +10,7 @@ import numpy
 import pytest
 from PIL import Image
 
-from minivae import models, recipes, viz
-from minivae.training import save_checkpoint, write_history
+from minivae import models, viz
 
 N = 30
 HISTORY = [{"epoch": e, "total_loss": 100.0 + e, "reconstruction_loss": 90.0 + e, "kl_loss": 10.0,
@@ -125,25 +124,6 @@ def test_write_report_without_a_model_or_figures(tmp_path):
     path = viz.write_report(str(tmp_path), {"model": "x"}, [], None, [])
     page = open(path, encoding="utf-8").read()
     assert "(no epochs recorded)" in page and "<img" not in page
-
-
-def test_rebuild_report_from_a_checkpoint(vae_run, tmp_path, monkeypatch):
-    _, model, meta, _ = vae_run
-    save_checkpoint(str(tmp_path / "checkpoint.npz"), model, meta=meta)
-    write_history(str(tmp_path / "history.json"), HISTORY)
-    x, labels = fashion_data()
-    asked = []
-
-    def load_dataset(name, path=None, limit=None):
-        asked.append((name, path, limit))
-        return x, x, labels, "random stand-ins"
-
-    monkeypatch.setattr(recipes, "load_dataset", load_dataset)
-    paths = viz.rebuild_report(str(tmp_path), grid_size=3)
-    assert asked == [("fashion-mnist", None, N)]
-    assert "report.html" in names(paths) and "latent_grid.png" in names(paths)
-    page = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert f"{HISTORY[1]['total_loss']:.6g}" in page
 
 
 CHROMIUM = "/usr/bin/chromium"

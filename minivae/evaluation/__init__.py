@@ -9,8 +9,8 @@
 - ``units.py``: KL per latent dimension and active units;
 - ``linear_gaussian.py``: a model whose log p(x) is known exactly, to check them.
 """
+from ..models.likelihood import implied_variance  # the Gaussian p(x|z)'s variance: the model's own
 from .errors import EvaluationError
-from .likelihood import implied_variance
 from .iwae import iwae, log_mean_exp, sample_ladder
 from .units import ACTIVE_THRESHOLD, active_units, kl_per_dimension
 from .latent_model import VAELatentModel, latent_model

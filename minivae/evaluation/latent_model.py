@@ -7,17 +7,14 @@ A *latent model* here is any object with
     log_px_given_z(x, z) -> float64 array (n, k)   for z of shape (n, k, latent_dim)
 
 :class:`VAELatentModel` gives a minivae VAE (the book's, faces, MLP, CIFAR) or the TF
-tutorial's CVAE this face; :class:`~minivae.evaluation.linear_gaussian.LinearGaussian`
-is one whose log p(x) is known in closed form, for checking the estimates.
+tutorial's CVAE this face, from what the model declares (``model.is_vae``, its p(x|z)
+``model.likelihood``); :class:`~minivae.evaluation.linear_gaussian.LinearGaussian` is one
+whose log p(x) is known in closed form, for checking the estimates.
 """
-import contextlib
-
-import numpy
-
 from .. import backend
-from ..autograd import Tensor, no_grad
+from ..autograd import Tensor
 from .errors import EvaluationError
-from .likelihood import BernoulliLogits, BernoulliProbabilities, Gaussian, implied_variance, is_binary
+from .likelihood import BernoulliLogits, BernoulliProbabilities, Gaussian, is_binary
 
 DECODE_ROWS = 32  # latent points per decoder pass on the CPU (see log_px_given_z); a GPU takes all
 
@@ -28,14 +25,14 @@ class VAELatentModel:
     def __init__(self, model, likelihood):
         self.model = model
         self.likelihood = likelihood
-        self.latent_dim = int(model.encoder.latent_dim)
+        self.latent_dim = model.latent_dim
         self.input_shape = tuple(model.input_shape)
         self.device = model.device
-        self._decode = model.decoder.logits if isinstance(likelihood, BernoulliLogits) else model.decoder
+        self._decode = model.decoder.logits if model.likelihood.logits else model.decoder
         self.decode_rows = DECODE_ROWS if self.device == "cpu" else None  # None: all at once
 
     def encode(self, x):
-        with no_grad():
+        with self.model.inference():
             z_mean, z_log_var, _ = self.model.encoder(self.model.as_batch(x))
         return z_mean.data, z_log_var.data
 
@@ -52,41 +49,26 @@ class VAELatentModel:
         xp = backend.get_array_module(z)
         per_chunk = n if self.decode_rows is None else max(1, self.decode_rows // k)  # images per pass
         parts = []
-        for start in range(0, n, per_chunk):
-            zs = z[start:start + per_chunk]  # (m, k, latent_dim)
-            m = zs.shape[0]
-            flat = xp.asarray(zs.reshape(m * k, latent), dtype=self.model.dtype)  # (m*k, latent_dim)
-            with no_grad():
+        with self.model.inference():
+            for start in range(0, n, per_chunk):
+                zs = z[start:start + per_chunk]  # (m, k, latent_dim)
+                m = zs.shape[0]
+                flat = xp.asarray(zs.reshape(m * k, latent), dtype=self.model.dtype)  # (m*k, latent_dim)
                 out = self._decode(Tensor(flat)).data  # (m*k, C, H, W)
-            out = out.reshape((m, k) + tuple(out.shape[1:]))  # (m, k, C, H, W)
-            parts.append(self.likelihood.log_prob(x[start:start + m], out))
+                out = out.reshape((m, k) + tuple(out.shape[1:]))  # (m, k, C, H, W)
+                parts.append(self.likelihood.log_prob(x[start:start + m], out))
         return parts[0] if len(parts) == 1 else xp.concatenate(parts, axis=0)
-
-
-@contextlib.contextmanager
-def inference_mode(latent):
-    """The wrapped network in inference mode (batch norm's moving statistics), restored after."""
-    network = getattr(latent, "model", None)
-    was_training = getattr(network, "training", False)
-    if was_training:
-        network.eval()
-    try:
-        yield latent
-    finally:
-        if was_training:
-            network.train(True)
 
 
 def latent_model(model, images):
     """The latent model of a trained minivae ``model`` for data ``images`` (n, C, H, W).
 
-    Picks p(x | z) from how the model was trained (see ``minivae/evaluation/likelihood.py``) and checks
+    Asks the model for its p(x | z) (``model.likelihood``, see ``minivae/evaluation/likelihood.py``) and checks
     that the images fit: their shape, and their range for a Bernoulli. Raises
     :class:`EvaluationError` for a model with no q(z | x) or data that does not fit.
     """
-    from ..models import CVAE, VAE
-    name = getattr(model, "name", type(model).__name__)
-    if not isinstance(model, (VAE, CVAE)):
+    name = model.name
+    if not model.is_vae:
         raise EvaluationError(f"the {name} has no q(z|x) (its encoder gives one point, not a "
                               "distribution), so it has no ELBO or importance-weighted bound; "
                               "evaluate a VAE")
@@ -97,17 +79,13 @@ def latent_model(model, images):
                               "does not fit the model")
     if len(images) == 0:
         raise EvaluationError("there are no images to evaluate on")
-    binary = is_binary(images)
-    if isinstance(model, CVAE):
-        likelihood = BernoulliLogits(binary)
-    elif model.reconstruction == "bce":
-        likelihood = BernoulliProbabilities(binary)
+    declared = model.likelihood
+    if declared.family == "gaussian":
+        likelihood = Gaussian(declared.variance, why=declared.why)
+    elif declared.logits:
+        likelihood = BernoulliLogits(is_binary(images))
     else:
-        pixels = int(numpy.prod(shape))
-        variance = implied_variance(model.beta, pixels)
-        likelihood = Gaussian(variance, why=f" = D / (2 beta) = {pixels} / (2 * {model.beta:g}), "
-                                            "the variance at which the training loss beta * mean "
-                                            "squared error equals -log p(x|z) up to a constant")
+        likelihood = BernoulliProbabilities(is_binary(images))
     try:
         likelihood.check(images)
     except ValueError as exc:

@@ -9,7 +9,10 @@ an image, in float64:
   sum from probabilities, which for pixels strictly between 0 and 1 is *not* a
   normalized density (the values do not sum to 1 over [0, 1]^D);
 - Gaussian N(x; decoder(z), sigma^2 I) for the MSE models (faces, cifar), with
-  the variance that the beta-weighted MSE implies (:func:`implied_variance`).
+  the variance that the beta-weighted MSE implies (minivae.models.likelihood.implied_variance).
+
+Which one a model gets is what the model declares (``model.likelihood``, a
+:class:`minivae.models.Likelihood`); :func:`~.latent_model.latent_model` reads it.
 """
 import math
 
@@ -18,24 +21,7 @@ from .. import backend
 BCE_EPSILON = 1e-7  # the training loss clips probabilities here (Keras' epsilon); so do we
 
 
-def implied_variance(beta, pixels):
-    """The sigma^2 of the Gaussian p(x | z) = N(decoder(z), sigma^2 I) behind a beta-weighted MSE.
-
-    The VAE's loss is beta * mean over the D pixels of (x - m)^2 + KL, and
-
-        -log N(x; m, sigma^2 I) = sum (x - m)^2 / (2 sigma^2) + (D / 2) log(2 pi sigma^2).
-
-    The two reconstruction terms agree up to a constant when beta / D = 1 / (2 sigma^2):
-
-        sigma^2 = D / (2 beta).
-
-    The faces VAE (beta 2000, D = 3 * 32 * 32) gives sigma^2 = 0.768; the CIFAR-10 VAE
-    (beta = D = 3072, the blog's summed MSE) gives sigma^2 = 0.5.
-    """
-    return pixels / (2.0 * beta)
-
-
-class Likelihood:
+class Density:
     """A per-pixel distribution p(x | z) with its parameters from the decoder's output."""
 
     binary_only = False  # True when the data must be 0 or 1
@@ -56,7 +42,7 @@ class Likelihood:
         """Raise ValueError when ``images`` (NumPy or CuPy) lie outside this density's support."""
 
 
-class BernoulliLogits(Likelihood):
+class BernoulliLogits(Density):
     """One Bernoulli per pixel with probability sigmoid(l): log p = x l - softplus(l)."""
 
     def __init__(self, binary):
@@ -73,7 +59,7 @@ class BernoulliLogits(Likelihood):
         return _bernoulli_sentence(self.binary, "from the decoder's logits")
 
 
-class BernoulliProbabilities(Likelihood):
+class BernoulliProbabilities(Density):
     """One Bernoulli per pixel from the decoder's sigmoid output p: x log p + (1 - x) log(1 - p).
 
     p is clipped to [1e-7, 1 - 1e-7] as the training loss clips it, so a saturated
@@ -96,7 +82,7 @@ class BernoulliProbabilities(Likelihood):
                                                 "[1e-7, 1 - 1e-7] as in training")
 
 
-class Gaussian(Likelihood):
+class Gaussian(Density):
     """N(x; decoder(z), sigma^2 I): log p = -0.5 * ((x - m)^2 / sigma^2 + log(2 pi sigma^2)) per pixel."""
 
     def __init__(self, variance, why=""):

@@ -14,26 +14,9 @@ Both use a weight of shape (C_grid, C_image, kh, kw): that is (C_out, C_in,
 kh, kw) for conv2d and (C_in, C_out, kh, kw) for conv_transpose2d, exactly
 as torch.nn.functional lays them out.
 """
-from dataclasses import dataclass
-
 from ..autograd.function import Function
-from .im2col import col2im, conv_output_size, im2col, pad_channels_last, same_padding
-
-
-@dataclass(frozen=True)
-class Geometry:
-    """Where the kernel's windows sit: kernel, stride, padding, image and grid sizes."""
-    kh: int
-    kw: int
-    sh: int
-    sw: int
-    pads: tuple        # (top, bottom, left, right) around the image
-    image_hw: tuple    # unpadded image (H, W)
-    grid_hw: tuple     # (out_h, out_w) of the convolution
-
-    def padded_shape(self, n, c):
-        top, bottom, left, right = self.pads
-        return (n, self.image_hw[0] + top + bottom, self.image_hw[1] + left + right, c)
+from .conv_geometry import Geometry, conv_geometry
+from .im2col import col2im, im2col, pad_channels_last
 
 
 def _image_to_grid(image, weight, g):
@@ -133,14 +116,6 @@ class ConvTranspose2d(Function):
 
 # ---------------------------------------------------------------- argument handling
 
-def _pair(v, what, op):
-    if isinstance(v, int):
-        return v, v
-    if isinstance(v, (tuple, list)) and len(v) == 2 and all(isinstance(i, int) for i in v):
-        return tuple(v)
-    raise ValueError(f"{op}: {what} must be an int or a pair of ints, got {v!r}")
-
-
 def _check_shapes(op, x, weight, bias, image_channels_axis):
     if x.ndim != 4 or weight.ndim != 4:
         raise ValueError(f"{op}: expected input (N, C, H, W) and a 4-D weight, got input shape "
@@ -155,13 +130,6 @@ def _check_shapes(op, x, weight, bias, image_channels_axis):
                          f"weight shape {weight.shape}")
 
 
-def _explicit_pads(padding, op):
-    if padding == "valid":
-        return 0, 0, 0, 0
-    ph, pw = _pair(padding, "padding", op)
-    return ph, ph, pw, pw
-
-
 def conv2d(x, weight, bias=None, stride=1, padding=0):
     """2-D convolution (cross-correlation, as in every framework), NCHW.
 
@@ -171,17 +139,7 @@ def conv2d(x, weight, bias=None, stride=1, padding=0):
     Output size: out = floor((H + pad_top + pad_bottom - kh) / stride) + 1.
     """
     _check_shapes("conv2d", x, weight, bias, image_channels_axis=1)
-    (kh, kw), (sh, sw) = weight.shape[2:], _pair(stride, "stride", "conv2d")
-    h, w = x.shape[2:]
-    if padding == "same":
-        pads = same_padding(h, kh, sh) + same_padding(w, kw, sw)
-    else:
-        pads = _explicit_pads(padding, "conv2d")
-    grid_hw = (conv_output_size(h, kh, sh, *pads[:2]), conv_output_size(w, kw, sw, *pads[2:]))
-    if min(grid_hw) < 1:
-        raise ValueError(f"conv2d: input {x.shape} is smaller than the kernel {weight.shape[2:]} "
-                         f"even after padding {pads}")
-    g = Geometry(kh, kw, sh, sw, pads, (h, w), grid_hw)
+    g = conv_geometry(x.shape[2:], weight.shape[2:], stride, padding)
     inputs = (x, weight) if bias is None else (x, weight, bias)
     swapped = _swapped(g)
     if swapped is not None and weight.shape[0] < weight.shape[1]:  # C_out < C_in: go the other way
@@ -198,23 +156,8 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
     "same" conv2d, whose extra padding row/column at the bottom/right is cropped.
     """
     _check_shapes("conv_transpose2d", x, weight, bias, image_channels_axis=0)
-    (kh, kw), (sh, sw) = weight.shape[2:], _pair(stride, "stride", "conv_transpose2d")
-    oph, opw = _pair(output_padding, "output_padding", "conv_transpose2d")
-    if oph >= sh or opw >= sw:
-        raise ValueError(f"conv_transpose2d: output_padding {(oph, opw)} must be smaller than "
-                         f"the stride {(sh, sw)}")
-    grid_hw = tuple(x.shape[2:])
-    if padding == "same":
-        image_hw = (grid_hw[0] * sh, grid_hw[1] * sw)
-        pads = same_padding(image_hw[0], kh, sh) + same_padding(image_hw[1], kw, sw)
-    else:
-        pads = _explicit_pads(padding, "conv_transpose2d")
-        image_hw = ((grid_hw[0] - 1) * sh + kh - pads[0] - pads[1] + oph,
-                    (grid_hw[1] - 1) * sw + kw - pads[2] - pads[3] + opw)
-    if min(image_hw) < 1:
-        raise ValueError(f"conv_transpose2d: padding {padding} leaves no output for input "
-                         f"{x.shape} and kernel {weight.shape[2:]}")
-    g = Geometry(kh, kw, sh, sw, pads, image_hw, grid_hw)
+    g = conv_geometry(x.shape[2:], weight.shape[2:], stride, padding, transposed=True,
+                      output_padding=output_padding)
     inputs = (x, weight) if bias is None else (x, weight, bias)
     swapped = _swapped(g)
     if swapped is not None and weight.shape[0] < weight.shape[1]:  # C_in < C_out: go the other way

@@ -16,21 +16,7 @@ Internally images are channels-last (N, H, W, C): a window is then kh*kw runs
 of C contiguous numbers, which copy fast. The public ops stay NCHW; the
 transposes between the two are views, not copies.
 """
-import math
-
 from ..backend import get_array_module
-
-
-def conv_output_size(size, kernel, stride, pad_before, pad_after):
-    """out = floor((size + pads - kernel) / stride) + 1."""
-    return (size + pad_before + pad_after - kernel) // stride + 1
-
-
-def same_padding(size, kernel, stride):
-    """TensorFlow's "same": output ceil(size / stride); an odd total pad puts the extra at the end."""
-    out = math.ceil(size / stride)
-    total = max((out - 1) * stride + kernel - size, 0)
-    return total // 2, total - total // 2
 
 
 def pad_channels_last(x, pads):

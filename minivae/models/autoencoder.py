@@ -1,5 +1,6 @@
 """Autoencoder: encoder to a point in latent space, decoder back, trained on reconstruction alone."""
 from .. import functional as F
+from .likelihood import Likelihood
 from .model import Model
 
 
@@ -8,7 +9,11 @@ class Autoencoder(Model):
 
     loss = mean over pixels and batch of BCE(x, decoder(encoder(x))). There is
     no KL term; ``kl_loss`` is reported as 0.0 so every model logs the same keys.
+    The encoder gives one point z, no q(z|x): it is no VAE.
     """
+
+    is_vae = False
+    likelihood = Likelihood("bernoulli")  # the BCE it trains on, of the decoder's sigmoid output
 
     def forward(self, x):
         return self.decoder(self.encoder(x))

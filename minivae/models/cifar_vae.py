@@ -20,6 +20,7 @@ moves the weights just as far (tested in tests/test_models_sources.py).
 """
 from ..nn import (Activation, BatchNormalization, Conv2D, Conv2DTranspose, Dense, Flatten, ReLU,
                   Reshape, Sequential)
+from .registry import register
 from .vae import VAE
 from .vae_encoder import VAEEncoder
 
@@ -33,6 +34,7 @@ def batch_norm_2d():
     return BatchNormalization(momentum=0.9, epsilon=1e-5)
 
 
+@register("cifar-vae")  # the PyTorch CIFAR-10 blog
 def cifar_vae(latent_dim=128):
     """Trainable parameters: encoder 2,526,624 and decoder 2,396,963 for latent_dim=128;
     the batch norms' moving statistics add 448 and 192 non-trainable ones."""
@@ -52,6 +54,4 @@ def cifar_vae(latent_dim=128):
                Activation("tanh")]
     decoder = Sequential(layers, input_shape=(latent_dim,), name="decoder")
 
-    model = VAE(encoder, decoder, {"latent_dim": latent_dim}, beta=PIXELS, reconstruction="mse")
-    model.name = "cifar-vae"
-    return model
+    return VAE(encoder, decoder, {"latent_dim": latent_dim}, beta=PIXELS, reconstruction="mse")

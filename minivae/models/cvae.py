@@ -15,7 +15,9 @@ KL term included: the book's VAE uses the closed form instead.
 """
 from .. import functional as F
 from ..nn import Conv2D, Conv2DTranspose, Dense, Flatten, Layer, Reshape, Sampling, Sequential
+from .likelihood import Likelihood
 from .model import Model
+from .registry import register
 
 INPUT_SHAPE = (1, 28, 28)
 SHAPE_BEFORE_FLATTENING = (32, 7, 7)  # the tutorial's Reshape(target_shape=(7, 7, 32))
@@ -38,8 +40,6 @@ class SplitEncoder(Layer):
         self.ensure_built(tuple(input_shape))
 
     def build(self, input_shape):
-        for layer in (self.network, self.sampling):
-            layer._device, layer._dtype = self._device, self._dtype
         (features,) = self.network.ensure_built(input_shape)
         if features != 2 * self.latent_dim:
             raise ValueError(f"SplitEncoder '{self.name}': the last layer gives {features} outputs, "
@@ -58,6 +58,8 @@ class SplitEncoder(Layer):
 class BernoulliDecoder(Layer):
     """p(x|z) with one Bernoulli per pixel: ``logits(z)`` for the loss, ``decoder(z)`` the image.
 
+    ``network`` is the layers that give the logits (what the explorer exports before a sigmoid).
+
     The network ends without an activation, as the tutorial's does: the loss takes
     logits (sigmoid cross-entropy, never log(0)). Calling the decoder applies the
     sigmoid, giving pixel probabilities in [0, 1] (the tutorial's ``apply_sigmoid=True``),
@@ -70,7 +72,6 @@ class BernoulliDecoder(Layer):
         self.ensure_built(tuple(input_shape))
 
     def build(self, input_shape):
-        self.network._device, self.network._dtype = self._device, self._dtype
         return self.network.ensure_built(input_shape)
 
     def logits(self, z):
@@ -92,7 +93,8 @@ class CVAE(Model):
     over samples is the closed-form KL that the book's VAE uses.
     """
 
-    name = "cvae"
+    is_vae = True
+    likelihood = Likelihood("bernoulli", logits=True)  # decoder.logits(z); decoder(z) is their sigmoid
 
     def forward(self, x):
         _, _, z = self.encoder(x)
@@ -120,6 +122,7 @@ class CVAE(Model):
                 "reconstruction_loss": reconstruction_loss, "kl_loss": kl_loss}
 
 
+@register("cvae")  # the TensorFlow tutorial
 def cvae(latent_dim=2):
     """The tutorial's CVAE: encoder 28,036 and decoder 41,953 parameters for latent_dim=2."""
     encoder = SplitEncoder([

@@ -6,6 +6,7 @@ beta = 2000.
 """
 from ..nn import (BatchNormalization, Conv2D, Conv2DTranspose, Dense, Flatten, LeakyReLU, Reshape,
                   Sequential)
+from .registry import register
 from .vae import VAE
 from .vae_encoder import VAEEncoder
 
@@ -13,6 +14,7 @@ NUM_FEATURES = 128
 DOWNSAMPLINGS = 4  # four stride-2 convolutions: 32x32 -> 2x2
 
 
+@register("faces-vae")
 def faces_vae(latent_dim=200, image_size=32, channels=3, beta=2000):
     """Encoder 653,584 parameters (1,024 non-trainable), decoder 700,803 (2,048 non-trainable)."""
     factor = 2 ** DOWNSAMPLINGS
@@ -38,6 +40,4 @@ def faces_vae(latent_dim=200, image_size=32, channels=3, beta=2000):
     decoder = Sequential(layers, input_shape=(latent_dim,), name="decoder")
 
     config = {"latent_dim": latent_dim, "image_size": image_size, "channels": channels, "beta": beta}
-    model = VAE(encoder, decoder, config, beta=beta, reconstruction="mse")
-    model.name = "faces-vae"
-    return model
+    return VAE(encoder, decoder, config, beta=beta, reconstruction="mse")

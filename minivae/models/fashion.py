@@ -6,6 +6,7 @@ Shapes are channels-first: the book's (32, 32, 1) is (1, 32, 32) here.
 """
 from ..nn import Conv2D, Conv2DTranspose, Dense, Flatten, Reshape, Sequential
 from .autoencoder import Autoencoder
+from .registry import register
 from .vae import VAE
 from .vae_encoder import VAEEncoder
 
@@ -34,19 +35,17 @@ def fashion_decoder(latent_dim):
     ], input_shape=(latent_dim,), name="decoder")
 
 
+@register("fashion-autoencoder")
 def fashion_autoencoder(latent_dim=2):
     """The autoencoder of examples 3-3 to 3-5: 96,770 + 246,273 parameters for latent_dim=2."""
     encoder = Sequential(encoder_convolutions() + [Dense(latent_dim, name="encoder_output")],
                          input_shape=INPUT_SHAPE, name="encoder")
-    model = Autoencoder(encoder, fashion_decoder(latent_dim), {"latent_dim": latent_dim})
-    model.name = "fashion-autoencoder"
-    return model
+    return Autoencoder(encoder, fashion_decoder(latent_dim), {"latent_dim": latent_dim})
 
 
+@register("fashion-vae")
 def fashion_vae(latent_dim=2, beta=500):
     """The VAE of examples 3-11 to 3-13: encoder 100,868 parameters for latent_dim=2."""
     encoder = VAEEncoder(encoder_convolutions(), latent_dim, INPUT_SHAPE, name="encoder")
-    model = VAE(encoder, fashion_decoder(latent_dim), {"latent_dim": latent_dim, "beta": beta},
-                beta=beta, reconstruction="bce")
-    model.name = "fashion-vae"
-    return model
+    return VAE(encoder, fashion_decoder(latent_dim), {"latent_dim": latent_dim, "beta": beta},
+                 beta=beta, reconstruction="bce")

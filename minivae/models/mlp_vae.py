@@ -14,6 +14,7 @@ so it is the book's VAE with beta = 784: 784 times the mean BCE over pixels is
 the sum over pixels, the whole Bernoulli log-likelihood of the image.
 """
 from ..nn import Dense, Flatten, Reshape, Sequential
+from .registry import register
 from .vae import VAE
 from .vae_encoder import VAEEncoder
 
@@ -21,6 +22,7 @@ IMAGE_SHAPE = (1, 28, 28)
 ORIGINAL_DIM = 28 * 28  # the blog's original_dim
 
 
+@register("mlp-vae")  # the Keras MLP blog
 def mlp_vae(latent_dim=2, intermediate_dim=256):
     """The blog's VAE: encoder 201,988 and decoder 202,256 parameters for latent_dim=2."""
     encoder = VAEEncoder([
@@ -33,6 +35,4 @@ def mlp_vae(latent_dim=2, intermediate_dim=256):
         Reshape(IMAGE_SHAPE),
     ], input_shape=(latent_dim,), name="decoder")
     config = {"latent_dim": latent_dim, "intermediate_dim": intermediate_dim}
-    model = VAE(encoder, decoder, config, beta=ORIGINAL_DIM, reconstruction="bce")
-    model.name = "mlp-vae"
-    return model
+    return VAE(encoder, decoder, config, beta=ORIGINAL_DIM, reconstruction="bce")

@@ -3,12 +3,20 @@
 A subclass says how to compute its losses from a batch (``compute_losses``);
 this base runs the training step the book writes in example 3-13: forward,
 loss, gradients of the total loss, one optimizer step.
+
+A model also says what it is, so that the figures, the explorer and the
+evaluation ask it instead of finding out:
+
+    is_vae       True: encoder(x) gives (z_mean, z_log_var, z), q(z|x) = N(z_mean, exp(z_log_var));
+                 False: encoder(x) is one point z (an autoencoder)
+    likelihood   p(x|z), the distribution its decoder's output is the parameter of (.likelihood)
+    latent_dim   the size of z
+    name         its name in the registry (set by @register on its factory)
 """
 from .. import backend
-from ..autograd.function import no_grad
 from ..autograd.tensor import Tensor
 from ..nn import Module
-from ..nn.layer import format_shape
+from ..nn.summary import format_shape
 
 
 class Model(Module):
@@ -19,6 +27,7 @@ class Model(Module):
     """
 
     name = "model"  # the registry name (minivae.models.build(name, **config))
+    is_vae = False  # does the encoder give q(z|x) (z_mean, z_log_var, z), or one point z?
 
     def __init__(self, encoder, decoder, config):
         super().__init__()
@@ -30,6 +39,16 @@ class Model(Module):
     def input_shape(self):
         """One example's shape, channels-first, e.g. (1, 32, 32)."""
         return self.encoder.input_shape
+
+    @property
+    def latent_dim(self):
+        """The size of the latent space: the length of the vector the decoder takes."""
+        return int(self.decoder.input_shape[0])
+
+    @property
+    def likelihood(self):
+        """p(x|z): the :class:`Likelihood` whose -log the training loss is (up to beta and a constant)."""
+        raise NotImplementedError(f"{type(self).__name__} must say what its p(x|z) is (likelihood)")
 
     def __call__(self, x):
         """The reconstruction of ``x``: a Tensor (kept in the graph) or an array (converted)."""
@@ -56,13 +75,8 @@ class Model(Module):
     def test_step(self, batch):
         """The losses on ``batch`` in inference mode, without building a graph or updating."""
         x = self.as_batch(batch)
-        was_training = self.training
-        self.eval()
-        try:
-            with no_grad():
-                return _floats(self.compute_losses(x))
-        finally:
-            self.train(was_training)
+        with self.inference():
+            return _floats(self.compute_losses(x))
 
     # ------------------------------------------------------------ inputs
     def as_batch(self, batch):

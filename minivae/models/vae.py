@@ -1,5 +1,8 @@
 """VAE: the encoder gives a distribution, the decoder a reconstruction of a sample from it."""
+import math
+
 from .. import functional as F
+from .likelihood import Likelihood, implied_variance
 from .model import Model
 
 RECONSTRUCTION = {
@@ -20,6 +23,8 @@ class VAE(Model):
     encoding towards N(0, I): 500 for Fashion-MNIST, 2000 for faces.
     """
 
+    is_vae = True
+
     def __init__(self, encoder, decoder, config, beta, reconstruction="bce"):
         super().__init__(encoder, decoder, config)
         if reconstruction not in RECONSTRUCTION:
@@ -27,6 +32,18 @@ class VAE(Model):
                              f"got {reconstruction!r}.")
         self.beta = float(beta)
         self.reconstruction = reconstruction
+
+    @property
+    def likelihood(self):
+        """BCE: a Bernoulli per pixel from the decoder's probabilities. MSE: the Gaussian whose
+        variance makes beta * MSE its -log p(x|z) up to a constant (``implied_variance``)."""
+        if self.reconstruction == "bce":
+            return Likelihood("bernoulli")
+        pixels = math.prod(self.input_shape)
+        return Likelihood("gaussian", variance=implied_variance(self.beta, pixels),
+                          why=f" = D / (2 beta) = {pixels} / (2 * {self.beta:g}), the variance at which "
+                              "the training loss beta * mean squared error equals -log p(x|z) up to a "
+                              "constant")
 
     def forward(self, x):
         _, _, z = self.encoder(x)

@@ -20,8 +20,6 @@ class VAEEncoder(Layer):
         self.ensure_built(tuple(input_shape))
 
     def build(self, input_shape):
-        for layer in (self.body, self.z_mean, self.z_log_var, self.sampling):
-            layer._device, layer._dtype = self._device, self._dtype
         features = self.body.ensure_built(input_shape)
         latent = self.z_mean.ensure_built(features)
         self.z_log_var.ensure_built(features)

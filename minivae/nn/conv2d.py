@@ -1,7 +1,6 @@
 """Conv2D: a learned filter bank slid over the image, channels-first (NCHW)."""
-import math
-
 from .. import functional as F
+from ..functional.conv_geometry import conv_geometry
 from . import activations, init
 from .layer import Layer
 
@@ -69,14 +68,11 @@ class Conv2D(Layer):
         self.add_weight("kernel", shape, init.glorot_uniform(fan_in, fan_out))
         self.bias = self.add_weight("bias", (self.filters,), "zeros") if self.use_bias else None
         self.input_spec = (None, c_in, "H", "W")
-        return (self.filters, self.output_size(h, 0), self.output_size(w, 1))
+        return (self.filters,) + self.output_hw((h, w))
 
-    def output_size(self, n, axis):
-        k, s = self.kernel_size[axis], self.strides[axis]
-        if self.padding == "same":
-            return math.ceil(n / s)
-        p = 0 if self.padding == "valid" else self.padding[axis]
-        return (n + 2 * p - k) // s + 1
+    def output_hw(self, input_hw):
+        """(out_h, out_w) for an input of (H, W): the grid of F.conv2d's geometry."""
+        return conv_geometry(input_hw, self.kernel_size, self.strides, self.padding).grid_hw
 
     def shape_hint(self, expected, received):
         return channels_first_hint(expected, received)

@@ -1,5 +1,6 @@
 """Conv2DTranspose: the convolution run backwards, which grows a small grid into an image."""
 from .. import functional as F
+from ..functional.conv_geometry import conv_geometry
 from .conv2d import Conv2D
 
 
@@ -21,19 +22,22 @@ class Conv2DTranspose(Conv2D):
         axis 1 (here: filters) as fan_in too, so the Glorot range is Keras' own."""
         return (c_in, self.filters) + self.kernel_size
 
-    def output_size(self, n, axis):
-        k, s = self.kernel_size[axis], self.strides[axis]
-        if self.padding == "same":
-            return n * s
-        if self.padding == "valid":
-            return n * s + max(k - s, 0)
-        return (n - 1) * s + k - 2 * self.padding[axis]
+    @property
+    def output_padding(self):
+        """What F.conv_transpose2d gets as output_padding: Keras' output_padding=None.
+
+        "valid" with k < s still gives H * s: the last s - k rows and columns get only the bias.
+        """
+        if self.padding != "valid":
+            return (0, 0)
+        return tuple(max(s - k, 0) for s, k in zip(self.strides, self.kernel_size))
+
+    def output_hw(self, input_hw):
+        """(H, W) of the image for an input grid of (h, w): the image of F.conv_transpose2d's geometry."""
+        return conv_geometry(input_hw, self.kernel_size, self.strides, self.padding, transposed=True,
+                             output_padding=self.output_padding).image_hw
 
     def forward(self, x):
-        # "valid" with k < s: Keras still gives H * s (the last s - k rows only get the bias)
-        extra = (0, 0) if self.padding != "valid" else tuple(
-            max(s - k, 0) for s, k in zip(self.strides, self.kernel_size))
         y = F.conv_transpose2d(x, self.kernel, self.bias, stride=self.strides, padding=self.padding,
-                               output_padding=extra)
+                               output_padding=self.output_padding)
         return self.activation(y)
-

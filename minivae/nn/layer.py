@@ -16,17 +16,13 @@ from ..autograd.tensor import Tensor
 from . import init
 from .module import Module
 from .parameter import Parameter
+from .summary import format_shape, summary
 
 
 def snake_case(name):
     """Keras' default layer names: Conv2DTranspose -> conv2d_transpose."""
     name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
-
-
-def format_shape(shape):
-    """(None, 16, 16, 32)-style text: the batch axis is None, free axes keep their letter."""
-    return "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
 class Layer(Module):
@@ -79,8 +75,7 @@ class Layer(Module):
         if not self.built:
             ref = inputs[0]
             if isinstance(ref, Tensor) and ref.dtype.kind == "f":
-                # weights are made where the first input lives, in its float dtype
-                self._device, self._dtype = ref.device, ref.dtype
+                self.place(ref.device, ref.dtype)  # weights go where the first input lives, in its dtype
             self.ensure_built(self._shape_of(inputs))
         self.check_input(inputs)
         return self.forward(*inputs)
@@ -122,5 +117,9 @@ class Layer(Module):
         return ""
 
     # ------------------------------------------------------------ printing
+    def summary(self, print_fn=print):
+        """Print (and return) the Keras table of layers, output shapes and parameter counts."""
+        return summary(self, print_fn=print_fn)
+
     def extra_repr(self):
         return f"name={self.name!r}"

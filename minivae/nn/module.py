@@ -6,12 +6,19 @@ whose parameters are included under its attribute name. Non-trainable state,
 such as the moving mean and variance of batch normalization, lives in
 *buffers*: plain backend arrays registered with :meth:`register_buffer`. They
 are saved and moved with the parameters but no optimizer ever sees them.
+
+The same walk carries everything that concerns the whole tree, so no composite
+module does it by hand for its children: :meth:`place` (where weights not yet
+built will go), :meth:`to` and :meth:`astype` (moving those that exist),
+:meth:`train` and :meth:`eval`, and ``with model.inference():``.
 """
+import contextlib
 from collections import OrderedDict
 
 import numpy
 
 from .. import backend
+from ..autograd.function import no_grad
 from .parameter import Parameter
 
 
@@ -122,11 +129,32 @@ class Module:
         """Inference mode (batch norm uses its moving statistics); returns self."""
         return self.train(False)
 
+    @contextlib.contextmanager
+    def inference(self):
+        """``with model.inference():`` inference mode and no graph inside, the mode put back after.
+
+        What every figure, the explorer, ``test_step`` and the evaluation run a model in.
+        """
+        was_training = self.training
+        self.eval()
+        try:
+            with no_grad():
+                yield self
+        finally:
+            self.train(was_training)
+
     def zero_grad(self):
         for p in self.parameters():
             p.grad = None
 
     # ------------------------------------------------------------ devices and dtypes
+    def place(self, device, dtype):
+        """Build weights on ``device`` in ``dtype`` (None: the default backend, float32), here
+        and in every module below: a composite layer's children build where it builds."""
+        for m in self.modules():
+            m._device, m._dtype = device, dtype
+        return self
+
     def to(self, device):
         """Move every parameter and buffer to 'cpu' or 'gpu', in place; returns self.
 
@@ -210,11 +238,6 @@ class Module:
             target[...] = xp.asarray(state[name], dtype=target.dtype)
 
     # ------------------------------------------------------------ printing
-    def summary(self, print_fn=print):
-        """Print (and return) the Keras table of layers, output shapes and parameter counts."""
-        from .summary import summary
-        return summary(self, print_fn=print_fn)
-
     def extra_repr(self):
         return ""
 

@@ -1,5 +1,6 @@
 """Flatten and Reshape: change how a batch of examples is laid out, keeping every value."""
-from .layer import Layer, format_shape
+from .layer import Layer
+from .summary import format_shape
 
 
 class Flatten(Layer):

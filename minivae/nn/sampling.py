@@ -1,6 +1,7 @@
 """Sampling: the book's layer that draws z from N(z_mean, exp(z_log_var)) (example 3-11)."""
 from .. import functional as F
-from .layer import Layer, format_shape
+from .layer import Layer
+from .summary import format_shape
 
 
 class Sampling(Layer):

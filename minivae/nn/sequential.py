@@ -42,14 +42,13 @@ class Sequential(Layer):
         """Append a layer (built at once when the model already is)."""
         self.layers.append(layer)
         self._number_layers()
+        layer.place(self._device, self._dtype)
         if self.built:
-            layer._device, layer._dtype = self._device, self._dtype
             self.output_shape = layer.ensure_built(self.output_shape)
 
     def build(self, input_shape):
         shape = tuple(input_shape)
         for layer in self.layers:
-            layer._device, layer._dtype = self._device, self._dtype
             shape = layer.ensure_built(shape)
         return shape
 

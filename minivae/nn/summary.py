@@ -13,17 +13,20 @@
 
 Output shapes are channels-first, (None, C, H, W), where the book's Keras
 prints (None, H, W, C); the counts are the same.
+
+The table reads what every built Layer has (name, output_shape, built, count_params)
+and imports no layer itself: ``Layer.summary`` calls it, so it sits below layer.py.
 """
-from .layer import Layer, format_shape
+
+
+def format_shape(shape):
+    """(None, 16, 16, 32)-style text: the batch axis is None, free axes keep their letter."""
+    return "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
 def leaf_layers(module):
     """The layers that hold no other layers, in the order the module defines them."""
-    leaves = []
-    for _, m in module.named_modules():
-        if isinstance(m, Layer) and not any(isinstance(c, Layer) for c in m.modules()[1:]):
-            leaves.append(m)
-    return leaves
+    return [m for _, m in module.named_modules() if not m.children()]
 
 
 def summary(module, print_fn=print):

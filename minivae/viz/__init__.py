@@ -12,7 +12,7 @@ draw on an Agg canvas of their own, never through pyplot, so they work on a
 server without a display and leave a notebook's backend alone. Models run in
 inference mode, without a graph, in batches (:mod:`minivae.viz.inference`).
 """
-from .inference import decode, encode, is_vae, latent_dim, reconstruct
+from .inference import decode, encode, reconstruct
 from .reconstructions import reconstructions
 from .latent_scatter import latent_scatter, latent_scatter_cdf
 from .latent_grid import latent_grid, latent_grid_over_embeddings
@@ -23,11 +23,11 @@ from .morph import morph
 from .loss_curves import loss_curves
 from .epoch_samples import EpochSamples, animate, epoch_samples
 from .computation_graph import computation_graph, to_dot
-from .report import rebuild_report, write_report
+from .report import write_report
 from .run_figures import run_figures
 
-__all__ = ["decode", "encode", "is_vae", "latent_dim", "reconstruct", "reconstructions",
+__all__ = ["decode", "encode", "reconstruct", "reconstructions",
            "latent_scatter", "latent_scatter_cdf", "latent_grid", "latent_grid_over_embeddings",
            "random_samples", "latent_histograms", "attribute_vector", "latent_arithmetic", "morph",
            "loss_curves", "EpochSamples", "animate", "epoch_samples", "computation_graph", "to_dot",
-           "rebuild_report", "write_report", "run_figures"]
+           "write_report", "run_figures"]

@@ -13,7 +13,7 @@ import os
 import numpy
 
 from .canvas import image_grid
-from .inference import decode, latent_dim
+from .inference import decode
 
 EPOCHS_FOLDER = "epochs"
 GIF = "training.gif"
@@ -64,7 +64,7 @@ class EpochSamples:
     def __init__(self, model, out_dir, n=16, seed=0):
         self.model, self.out_dir = model, out_dir
         rng = numpy.random.default_rng(seed)
-        self.z_fixed = rng.standard_normal((n, latent_dim(model)), dtype=numpy.float32)  # (n, latent_dim)
+        self.z_fixed = rng.standard_normal((n, model.latent_dim), dtype=numpy.float32)  # (n, latent_dim)
 
     def __call__(self, epoch, record=None):
         path = os.path.join(self.out_dir, EPOCHS_FOLDER, f"epoch_{epoch:03d}.png")

@@ -7,6 +7,7 @@ import os
 
 import numpy
 
+from ..evaluation import load_evaluation
 from .canvas import new_figure, save
 
 KL_FIGURE = "evaluation_kl_per_dim.png"
@@ -73,7 +74,6 @@ def iwae_curve(evaluation, path):
 
 def evaluation_plan(out_dir):
     """(file name, draw(path)) for each evaluation figure, when out_dir holds evaluation.json."""
-    from ..evaluation import load_evaluation
     evaluation = load_evaluation(out_dir)
     if evaluation is None:
         return []

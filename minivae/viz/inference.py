@@ -2,47 +2,18 @@
 
 Every figure needs plain NumPy arrays, whatever device the model lives on. These
 helpers wrap the inputs as Tensors on the model's device and run the model
-inside ``no_grad()`` (no graph, nothing saved for backward), in inference mode
-(batch norm uses its moving statistics) and in batches of 500, so that 10,000
-test images never sit in memory as one activation tensor. The results come
-back as NumPy arrays.
+inside ``model.inference()`` (no graph, nothing saved for backward; batch norm
+uses its moving statistics) and in batches of 500, so that 10,000 test images
+never sit in memory as one activation tensor. The results come back as NumPy
+arrays. What kind of model it is (``model.is_vae``) and the size of its latent
+space (``model.latent_dim``) the model says itself.
 """
-import contextlib
-
 import numpy
 
 from .. import backend
-from ..autograd import Tensor, no_grad
+from ..autograd import Tensor
 
 BATCH_SIZE = 500
-
-
-def is_vae(model):
-    """True when ``model.encoder(x)`` returns ``(z_mean, z_log_var, z)``, False when just ``z``.
-
-    Found out by encoding one blank image and looking at what comes back.
-    """
-    shape = _input_shape(model)
-    if shape is None:
-        raise ValueError(f"is_vae: {type(model).__name__} has no input_shape, so no test image "
-                         "can be encoded; give the model (or its encoder) an input_shape such as (1, 32, 32)")
-    with inference(model):
-        out = model.encoder(_tensor(model, numpy.zeros((1,) + shape, numpy.float32)))
-    return isinstance(out, (tuple, list))
-
-
-def latent_dim(model):
-    """The size of the latent space: from the model's config, else by encoding one image."""
-    config = getattr(model, "config", None) or {}
-    if "latent_dim" in config:
-        return int(config["latent_dim"])
-    if hasattr(model.encoder, "latent_dim"):
-        return int(model.encoder.latent_dim)
-    shape = _input_shape(model)
-    if shape is None:
-        raise ValueError(f"{type(model).__name__}: cannot tell the latent size: the model has no "
-                         "config['latent_dim'] and no input_shape to encode a test image with.")
-    return encode(model, numpy.zeros((1,) + shape, numpy.float32)).shape[1]
 
 
 def encode(model, images, which="z_mean", batch_size=BATCH_SIZE):
@@ -56,10 +27,10 @@ def encode(model, images, which="z_mean", batch_size=BATCH_SIZE):
         raise ValueError(f"encode: which must be 'z_mean' or 'z', got {which!r}")
     _check_images("encode", images)
     out = []
-    with inference(model):
+    with model.inference():
         for start in range(0, len(images), batch_size):
             code = model.encoder(_tensor(model, images[start:start + batch_size]))
-            if isinstance(code, (tuple, list)):  # a VAE: (z_mean, z_log_var, z)
+            if model.is_vae:  # (z_mean, z_log_var, z)
                 code = code[0] if which == "z_mean" else code[2]
             out.append(code.numpy())
     return numpy.concatenate(out).astype(numpy.float32)  # (N, latent_dim)
@@ -73,7 +44,7 @@ def decode(model, z, batch_size=BATCH_SIZE):
         raise ValueError(f"decode: expected latent points of shape (N, latent_dim), got {z.shape}; "
                          "for one point use z[None].")
     out = []
-    with inference(model):
+    with model.inference():
         for start in range(0, len(z), batch_size):
             out.append(model.decoder(_tensor(model, z[start:start + batch_size])).numpy())
     return numpy.concatenate(out)
@@ -83,24 +54,10 @@ def reconstruct(model, images, batch_size=BATCH_SIZE):
     """model(x) for each image, as NumPy (N, C, H, W); a VAE decodes a sample z."""
     _check_images("reconstruct", images)
     out = []
-    with inference(model):
+    with model.inference():
         for start in range(0, len(images), batch_size):
             out.append(model(_tensor(model, images[start:start + batch_size])).numpy())
     return numpy.concatenate(out)
-
-
-@contextlib.contextmanager
-def inference(model):
-    """No graph, and the model in inference mode (batch norm's moving statistics), restored after."""
-    was_training = getattr(model, "training", False)
-    if hasattr(model, "eval"):
-        model.eval()
-    try:
-        with no_grad():
-            yield model
-    finally:
-        if was_training and hasattr(model, "train"):
-            model.train(True)
 
 
 def _tensor(model, array):
@@ -110,13 +67,6 @@ def _tensor(model, array):
     array = backend.to_device(array, device) if hasattr(array, "shape") else array
     xp = backend.get_array_module(array)
     return Tensor(xp.asarray(array, dtype=dtype))
-
-
-def _input_shape(model):
-    shape = getattr(model, "input_shape", None)
-    if shape is None:
-        shape = getattr(getattr(model, "encoder", None), "input_shape", None)
-    return None if shape is None else tuple(shape)
 
 
 def _check_images(where, images):

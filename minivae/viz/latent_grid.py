@@ -10,7 +10,7 @@ import numpy
 from ..data import CLASS_NAMES
 from . import normal
 from .canvas import displayable, new_figure, save
-from .inference import decode, encode, is_vae, latent_dim
+from .inference import decode, encode
 from .latent_scatter import plot_embeddings
 
 
@@ -35,7 +35,7 @@ def grid_points(xs, ys):
 
 
 def _check_2d(model):
-    dim = latent_dim(model)
+    dim = model.latent_dim
     if dim != 2:
         raise ValueError(f"latent_grid: needs a 2-D latent space, the model's has {dim} dimensions; "
                          "train with --latent-dim 2 to draw the manifold")
@@ -56,7 +56,7 @@ def latent_grid(model, path, n=15, images=None):
     for an autoencoder, whose grid spans their embeddings.
     """
     _check_2d(model)
-    vae = is_vae(model)
+    vae = model.is_vae
     z = None if images is None or vae else encode(model, images)  # (N, 2)
     xs, ys = grid_axes(vae, n, z)
     tiles = displayable(decode(model, grid_points(xs, ys)))  # (n * n, H, W[, 3])
@@ -94,7 +94,7 @@ def latent_grid_over_embeddings(model, images, labels, path, n=15, class_names=C
     """
     _check_2d(model)
     z = encode(model, images)  # (N, 2)
-    xs, ys = grid_axes(is_vae(model), n, z)
+    xs, ys = grid_axes(model.is_vae, n, z)
     tiles = displayable(decode(model, grid_points(xs, ys)))  # (n * n, H, W[, 3])
     fig = new_figure(10, 8)
     ax = fig.add_subplot(1, 1, 1)

@@ -3,12 +3,22 @@
 Hyperparameters, the model's layer tables, the loss history and every figure,
 with the images embedded as base64 ``data:`` URIs, so the single file can be
 mailed, copied off a GPU server or opened offline and still show everything.
+
+This module writes the HTML and nothing else: the figures are drawn by
+:mod:`.run_figures`, and ``minivae report`` (load a run, redraw it) is
+:func:`minivae.redraw.rebuild_report`.
 """
 import base64
 import html
 import json
 import math
 import os
+
+from ..evaluation import load_evaluation
+from ..short_run import short_run_warning
+from .evaluation_figures import is_evaluation_figure
+from .evaluation_section import evaluation_table_html
+from .explorer import EXPLORER
 
 REPORT = "report.html"
 # what a checkpoint's meta holds besides the hyperparameters (the history has its own table)
@@ -128,14 +138,11 @@ def _figures(figures, captions):
 
 def evaluation_figures(figures):
     """The paths among ``figures`` that belong in the Evaluation section, not under Figures."""
-    from .evaluation_figures import is_evaluation_figure
     return [p for p in figures if is_evaluation_figure(p)]
 
 
 def _evaluation(out_dir, figures, captions):
     """The "Evaluation" section when out_dir holds evaluation.json (from `minivae evaluate`)."""
-    from ..evaluation import load_evaluation
-    from .evaluation_section import evaluation_table_html
     evaluation = load_evaluation(out_dir)
     if evaluation is None:
         return ""
@@ -143,7 +150,6 @@ def _evaluation(out_dir, figures, captions):
     return f"<h2>Evaluation</h2>{evaluation_table_html(evaluation)}{shown}"
 def _explorer_link(out_dir):
     """A link to the run's explorer.html, when there is one next to the report."""
-    from .explorer import EXPLORER
     if not os.path.exists(os.path.join(out_dir, EXPLORER)):
         return ""
     return (f'<p><a href="{EXPLORER}">Open the latent explorer</a>: move through the latent space '
@@ -152,7 +158,6 @@ def _explorer_link(out_dir):
 
 def _short_run(meta, history):
     """The one-sentence warning of a run too short for its figures to mean much."""
-    from ..short_run import short_run_warning
     warning = short_run_warning(meta, history)
     return f'<p class="short-run">{html.escape(warning)}</p>' if warning else ""
 
@@ -162,10 +167,10 @@ def write_report(out_dir, meta, history, model, figures, captions=None):
 
     meta: the run's hyperparameters (a dict, nested dicts flattened); history:
     the per-epoch dicts of history.json; model: for its layer tables (None to
-    skip); figures: image paths, embedded in order; captions: file name -> text.
+    skip); figures: image paths, embedded in order; captions: file name -> text (a figure
+    without one is captioned with its file name; run_figures gives its CAPTIONS).
     """
-    if captions is None:
-        from .run_figures import CAPTIONS as captions
+    captions = captions or {}
     title = f"minivae run: {(meta or {}).get('model', os.path.basename(os.path.abspath(out_dir)))}"
     summaries = _summaries(model)
     evaluation = _evaluation(out_dir, figures, captions)
@@ -189,17 +194,3 @@ def write_report(out_dir, meta, history, model, figures, captions=None):
         f.write(page)
     os.replace(tmp, path)
     return path
-
-
-def rebuild_report(run_dir, data=None, grid_size=15):
-    """Redraw every figure and report.html of a run folder (or its checkpoint.npz) and history.json.
-
-    data: the folder holding the data set (default: where minivae finds it).
-    Returns the paths written, as :func:`run_figures` does.
-    """
-    from .. import run_folder
-    from .run_figures import run_figures
-    model, meta = run_folder.load_run(run_dir)
-    val_x, val_labels = run_folder.load_validation(meta, data)
-    return run_figures(model, run_folder.run_dir(run_dir), meta, val_x, val_labels,
-                       run_folder.load_history(run_dir), grid_size=grid_size)

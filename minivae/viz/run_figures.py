@@ -20,7 +20,6 @@ from ..short_run import short_run_warning
 from ..data import CLASS_NAMES
 from .epoch_samples import GIF, animate, epoch_frames
 from .evaluation_figures import CAPTIONS as EVALUATION_CAPTIONS, evaluation_plan
-from .inference import is_vae, latent_dim
 from .latent_arithmetic import latent_arithmetic
 from .latent_grid import latent_grid, latent_grid_over_embeddings
 from .latent_histograms import latent_histograms
@@ -93,7 +92,7 @@ def figure_plan(model, val_x, val_labels, history, seed=0, grid_size=15, attribu
     val_labels: class labels (Fashion-MNIST), or booleans for one attribute named
     ``attribute`` (CelebA's Smiling), or None.
     """
-    vae, dim = is_vae(model), latent_dim(model)
+    vae, dim = model.is_vae, model.latent_dim
     rng = numpy.random.default_rng(seed)
     chosen = _subset(len(val_x), MAX_SCATTER, rng)
     x = val_x[chosen]

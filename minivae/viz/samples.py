@@ -3,7 +3,7 @@ import numpy
 
 from .. import backend
 from .canvas import image_grid
-from .inference import decode, latent_dim
+from .inference import decode
 
 
 def sample_prior(model, n):
@@ -11,7 +11,7 @@ def sample_prior(model, n):
 
     Drawn with minivae's own generator, so ``minivae.manual_seed`` makes them repeatable.
     """
-    return backend.randn((n, latent_dim(model)), numpy.float32, numpy)
+    return backend.randn((n, model.latent_dim), numpy.float32, numpy)
 
 
 def random_samples(model, n, path, columns=10):

@@ -19,7 +19,7 @@ import base64
 import numpy
 
 from ...data import CIFAR10_CLASSES, CLASS_NAMES
-from ..inference import encode, is_vae
+from ..inference import encode
 from .steps import decoder_steps, output_range
 
 MAX_POINTS = 5000  # embeddings in the scatter, as in the run's scatter figure
@@ -70,7 +70,7 @@ def _labels(labels, attribute):
 def explorer_data(model, val_x, val_labels=None, meta=None, seed=0):
     """The page's JSON object (a dict) for ``model`` and its test images ``val_x`` (N, C, H, W)."""
     meta = meta or {}
-    steps, arrays = decoder_steps(model.decoder)
+    steps, arrays = decoder_steps(model.decoder, logits=model.likelihood.logits)
     weights, tensors = pack_weights(arrays)
     rng = numpy.random.default_rng(seed)
     chosen = numpy.arange(len(val_x))
@@ -95,7 +95,7 @@ def explorer_data(model, val_x, val_labels=None, meta=None, seed=0):
     data = {
         "model": meta.get("model", getattr(model, "name", "model")),
         "dataset": meta.get("dataset"),
-        "isVae": bool(is_vae(model)),
+        "isVae": bool(model.is_vae),
         "latentDim": int(z.shape[1]),
         "imageShape": [int(n) for n in model.decoder.output_shape],
         "outputRange": [low, high],

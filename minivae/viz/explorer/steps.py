@@ -54,13 +54,6 @@ def _padding(padding):
     return padding if isinstance(padding, str) else [int(p) for p in padding]
 
 
-def _transpose_output_padding(layer):
-    """What Conv2DTranspose.forward passes: for "valid" with k < s, Keras still gives H * s."""
-    if layer.padding != "valid":
-        return [0, 0]
-    return [max(s - k, 0) for s, k in zip(layer.strides, layer.kernel_size)]
-
-
 def _add_layer(layer, prefix, out):
     name = f"{prefix}{layer.name}"
     if isinstance(layer, Sequential):
@@ -80,7 +73,7 @@ def _add_layer(layer, prefix, out):
                 "bias": out.array(f"{name}.bias", layer.bias) if layer.use_bias else None,
                 "stride": list(layer.strides), "padding": _padding(layer.padding)}
         if transposed:
-            step["output_padding"] = _transpose_output_padding(layer)
+            step["output_padding"] = list(layer.output_padding)  # the layer's own, as its forward passes it
         out.steps.append(step)
         out.activation(layer.activation_name, f"{type(layer).__name__} layer '{name}'")
     elif isinstance(layer, BatchNormalization):
@@ -98,22 +91,25 @@ def _add_layer(layer, prefix, out):
         out.steps.append({"op": "relu"})
     elif isinstance(layer, Activation):
         out.activation(layer.activation_name, f"Activation layer '{name}'")
-    elif isinstance(getattr(layer, "network", None), Sequential) and hasattr(layer, "logits"):
-        _add_layer(layer.network, f"{name}.", out)  # the CVAE's BernoulliDecoder: logits, then
-        out.steps.append({"op": "sigmoid"})          # the sigmoid its forward applies
     else:
         raise ValueError(f"explorer: the decoder's layer '{name}' is a {type(layer).__name__}, which "
                          "the page's decoder.js cannot run; it knows Dense, Conv2D, Conv2DTranspose, "
                          "BatchNormalization, Reshape, Flatten and the activations.")
 
 
-def decoder_steps(decoder):
+def decoder_steps(decoder, logits=False):
     """(steps, arrays) of ``decoder``: a list of step dicts and {key: float32 array}.
 
     The decoder must be built (it knows its input shape) and made of the layers above.
+    logits: the model's p(x|z) is a Bernoulli from logits (``model.likelihood.logits``, the
+    CVAE): ``decoder.network`` gives them and decoder(z) is their sigmoid, as the page draws it.
     """
     out = Steps()
-    _add_layer(decoder, "", out)
+    if logits:
+        _add_layer(decoder.network, f"{decoder.name}.", out)
+        out.steps.append({"op": "sigmoid"})
+    else:
+        _add_layer(decoder, "", out)
     return out.steps, out.arrays
 
 
