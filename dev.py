@@ -5,8 +5,11 @@
     python3 dev.py test         # make .venv, install minivae[dev], run the test suite
     python3 dev.py minivae ...  # any `minivae` command, run from .venv (e.g. minivae --help)
     python3 dev.py notebooks    # install JupyterLab into .venv and open the tutorials
+    python3 dev.py docs         # install minivae[docs] into .venv, build the book in docs/_build/html
 
-Extra arguments go to `minivae train`, pytest, `minivae` or `jupyter lab`.
+Extra arguments go to `minivae train`, pytest, `minivae`, `jupyter lab` or sphinx-build
+(e.g. -W --keep-going). MINIVAE_QUICK=1 python3 dev.py docs builds the quick book (the
+notebooks on small subsets, one epoch).
 """
 import os
 import subprocess
@@ -60,8 +63,26 @@ def installed(extras):
     return os.path.exists(os.path.join(BIN, "jupyter-lab"))
 
 
+def docs(rest):
+    """Build the book: MyST-NB executes the notebooks through its cache, one cache per mode."""
+    install("docs")
+    mode = "quick" if os.environ.get("MINIVAE_QUICK") == "1" else "full"
+    print(f"Building the minivae book, {mode} mode"
+          + (" (MINIVAE_QUICK=1: notebooks on small subsets, one epoch)." if mode == "quick" else
+             " (the notebooks with the book's settings, see README for how long;"
+             " MINIVAE_QUICK=1 for the quick version)."), flush=True)
+    print("A notebook runs again only when it changed (cache: docs/_build/.jupyter_cache-" + mode + ").",
+          flush=True)
+    fashion_mnist()
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    run(os.path.join(BIN, "sphinx-build"), "-b", "html", "-d", os.path.join("docs", "_build", "doctrees-" + mode),
+        "docs", os.path.join("docs", "_build", "html"), *rest)
+    index = os.path.join(ROOT, "docs", "_build", "html", "index.html")
+    print(f"\nThe book is built. Open it in a browser (it needs no network):\n    file://{index}", flush=True)
+
+
 def main(argv):
-    commands = ("train", "test", "minivae", "notebooks")
+    commands = ("train", "test", "minivae", "notebooks", "docs")
     if not argv or argv[0] not in commands:
         sys.exit(__doc__)
     what, rest = argv[0], argv[1:]
@@ -74,6 +95,8 @@ def main(argv):
         fashion_mnist()
         run(os.path.join(BIN, "minivae"), "train", "--model", "fashion-vae", *rest)
         print(HOW_TO_RUN, flush=True)
+    elif what == "docs":
+        docs(rest)
     elif what == "minivae":
         if not installed(""):
             install("")

@@ -25,6 +25,7 @@ def no_grad():
 
 
 def is_grad_enabled():
+    """False inside ``with no_grad():``, where ops record no graph."""
     return _grad_enabled
 
 

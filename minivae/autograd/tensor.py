@@ -12,6 +12,13 @@ from . import graph
 
 
 class Tensor:
+    """An array (NumPy or CuPy) that remembers how it was computed.
+
+    ``data`` is the backend array; ``grad`` its gradient after ``backward()`` (same
+    shape and dtype, or None); ``creator`` the Function that produced it (None for a
+    leaf: data or a parameter). ``requires_grad=True`` makes a leaf collect a gradient.
+    """
+
     # numpy's binary operators defer to Tensor, so `2.0 * t` and `array + t` build graph nodes
     __array_priority__ = 100
 

@@ -1,13 +1,13 @@
-"""minivae.evaluation: how good is a trained VAE as a model of its data?
+"""minivae.evaluation: how good is a trained VAE as a model of its data? ::
 
     from minivae.evaluation import evaluate, format_table
     result = evaluate(model, test_images, samples=1000)   # ELBO, IWAE_1 ... IWAE_1000, active units
     print(format_table(result))
 
-- :mod:`.likelihood`: which p(x | z) each model's log p(x) uses, and its sentence;
-- :mod:`.iwae`: the importance-weighted bound, batched, log-sum-exp in float64;
-- :mod:`.units`: KL per latent dimension and active units;
-- :mod:`.linear_gaussian`: a model whose log p(x) is known exactly, to check them.
+- ``likelihood.py``: which p(x | z) each model's log p(x) uses, and its sentence;
+- ``iwae.py``: the importance-weighted bound, batched, log-sum-exp in float64;
+- ``units.py``: KL per latent dimension and active units;
+- ``linear_gaussian.py``: a model whose log p(x) is known exactly, to check them.
 """
 from ..models.likelihood import implied_variance  # the Gaussian p(x|z)'s variance: the model's own
 from .errors import EvaluationError

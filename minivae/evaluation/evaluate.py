@@ -50,7 +50,7 @@ class Evaluation:
 
 
 def evaluate(model, images, samples=1000, batch_size=500, threshold=ACTIVE_THRESHOLD, progress=None):
-    """Evaluate a trained VAE (or any latent model, see :mod:`.latent_model`) on ``images``.
+    """Evaluate a trained VAE (or any latent model, see :func:`latent_model`) on ``images``.
 
     samples: K, the draws from q(z|x) per image; IWAE_k is reported for k = 1, 10,
     100, ... and K, each from the same K draws split into K // k groups.

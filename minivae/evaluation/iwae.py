@@ -42,7 +42,7 @@ def log_diagonal_normal(z, z_mean, z_log_var):
 def draw_log_weights(model, x, z_mean, z_log_var, samples, max_rows=500, progress=None):
     """(log p(x|z_k), log p(z_k), log q(z_k|x)), each float64 (n, samples), for z_k ~ q(z|x).
 
-    model: a latent model (see :mod:`.latent_model`); x (n, ...) on its device;
+    model: a latent model (see :func:`latent_model`); x (n, ...) on its device;
     z_mean, z_log_var (n, latent_dim) from ``model.encode(x)``. The n * samples
     latent points are decoded at most ``max_rows`` at a time, a few samples of
     every image per pass. progress(count) is told each pass how many points it did.

@@ -63,7 +63,7 @@ class VAELatentModel:
 def latent_model(model, images):
     """The latent model of a trained minivae ``model`` for data ``images`` (n, C, H, W).
 
-    Asks the model for its p(x | z) (``model.likelihood``, see :mod:`.likelihood`) and checks
+    Asks the model for its p(x | z) (``model.likelihood``, see ``minivae/evaluation/likelihood.py``) and checks
     that the images fit: their shape, and their range for a Bernoulli. Raises
     :class:`EvaluationError` for a model with no q(z | x) or data that does not fit.
     """

@@ -66,7 +66,7 @@ class Tanh(Function):
 
 
 class Softplus(Function):
-    """log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|)), stable for any x; d/dx = sigmoid(x).
+    """log(1 + exp(x)) = max(x, 0) + log1p(exp(-abs(x))), stable for any x; d/dx = sigmoid(x).
 
     Written by hand rather than composed from relu and abs: their subgradients
     at exactly 0 would give softplus'(0) = 0 instead of the true 0.5.
@@ -82,13 +82,31 @@ class Softplus(Function):
         return gy * (xp.tanh(self.x * 0.5) * 0.5 + 0.5)
 
 
-def relu(x): return ReLU()(x)
-def leaky_relu(x, negative_slope=0.01): return LeakyReLU(negative_slope)(x)
-def sigmoid(x): return Sigmoid()(x)
-def tanh(x): return Tanh()(x)
-def softplus(x): return Softplus()(x)
+def relu(x):
+    """max(x, 0); the gradient passes where x > 0."""
+    return ReLU()(x)
+
+
+def leaky_relu(x, negative_slope=0.01):
+    """x where x > 0, negative_slope * x elsewhere (Keras' LeakyReLU uses 0.3)."""
+    return LeakyReLU(negative_slope)(x)
+
+
+def sigmoid(x):
+    """1 / (1 + exp(-x)), computed without overflow; d/dx = y * (1 - y) from the output y."""
+    return Sigmoid()(x)
+
+
+def tanh(x):
+    """Hyperbolic tangent; d/dx = 1 - y^2 from the output y."""
+    return Tanh()(x)
+
+
+def softplus(x):
+    """log(1 + exp(x)), stable for any x; d/dx = sigmoid(x)."""
+    return Softplus()(x)
 
 
 def log_sigmoid(x):
-    """log(sigmoid(x)) = -softplus(-x): stable for large |x|, no backward of its own."""
+    """log(sigmoid(x)) = -softplus(-x): stable for large abs(x), no backward of its own."""
     return neg(softplus(neg(x)))

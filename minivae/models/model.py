@@ -20,6 +20,12 @@ from ..nn.summary import format_shape
 
 
 class Model(Module):
+    """An encoder and a decoder trained together: the base of the autoencoder and the VAEs.
+
+    A subclass computes its losses from a batch (``compute_losses``); ``train_step``
+    is the book's example 3-13: forward, losses, backward of the total, one optimizer step.
+    """
+
     name = "model"  # the registry name (minivae.models.build(name, **config))
     is_vae = False  # does the encoder give q(z|x) (z_mean, z_log_var, z), or one point z?
 

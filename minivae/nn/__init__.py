@@ -1,5 +1,7 @@
 """minivae.nn: modules and the Keras layers of the book's chapter 3.
 
+The book's encoder, written with them::
+
     from minivae.nn import Sequential, Conv2D, Flatten, Dense
 
     encoder = Sequential([

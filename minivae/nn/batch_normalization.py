@@ -7,8 +7,10 @@ class BatchNormalization(Layer):
     """``BatchNormalization(momentum=0.99, epsilon=1e-3)``, Keras' arguments and defaults.
 
     y = gamma * (x - mean) / sqrt(var + epsilon) + beta, per channel (axis 1).
-    Training uses the batch's mean and var and updates the moving averages
+    Training uses the batch's mean and var and updates the moving averages::
+
         moving = momentum * moving + (1 - momentum) * batch_statistic
+
     (Keras' momentum; PyTorch's is 1 - it). Inference uses the moving averages.
     Parameters: gamma and beta (trainable), moving_mean and moving_variance
     (non-trainable buffers): 4 * channels in all, as Keras' summary counts them.

@@ -9,10 +9,12 @@ from .. import backend
 
 
 def zeros(shape, dtype, xp):
+    """An array of zeros (biases, batch norm's beta and moving mean)."""
     return xp.zeros(shape, dtype=dtype)
 
 
 def ones(shape, dtype, xp):
+    """An array of ones (batch norm's gamma and moving variance)."""
     return xp.ones(shape, dtype=dtype)
 
 

@@ -26,6 +26,13 @@ def snake_case(name):
 
 
 class Layer(Module):
+    """A Module that creates its weights once it knows its input shape, as Keras does.
+
+    ``build(input_shape)`` (channels-first, without the batch axis) makes the weights
+    and returns the output shape; it runs when a Sequential with an ``input_shape``
+    is made, or at the first call.
+    """
+
     def __init__(self, name=None):
         super().__init__()
         self.base_name = snake_case(type(self).__name__)

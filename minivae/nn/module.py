@@ -23,6 +23,13 @@ from .parameter import Parameter
 
 
 class Module:
+    """The base of every layer and model: finds its parameters, buffers and children.
+
+    Parameters are the Parameter attributes; children are Module attributes (or lists
+    of them); buffers (non-trainable state, such as batch norm's moving statistics)
+    are registered with ``register_buffer`` and saved and moved with the parameters.
+    """
+
     training = True
     _device = None  # where lazily built weights go (None: the default backend)
     _dtype = None   # their dtype (None: float32, as in Keras)

@@ -94,14 +94,33 @@ class MatMul(Function):
         return ga, gb
 
 
-def add(a, b): return Add()(a, b)
-def sub(a, b): return Sub()(a, b)
-def mul(a, b): return Mul()(a, b)
-def div(a, b): return Div()(a, b)
-def neg(x): return Neg()(x)
+def add(a, b):
+    """a + b, broadcasting; each input's gradient is gy summed back to its shape."""
+    return Add()(a, b)
+
+
+def sub(a, b):
+    """a - b, broadcasting; the gradients are gy and -gy, summed back to each shape."""
+    return Sub()(a, b)
+
+
+def mul(a, b):
+    """a * b elementwise, broadcasting; d/da = b, d/db = a."""
+    return Mul()(a, b)
+
+
+def div(a, b):
+    """a / b elementwise, broadcasting; d/da = 1 / b, d/db = -a / b^2."""
+    return Div()(a, b)
+
+
+def neg(x):
+    """-x; the gradient is -gy."""
+    return Neg()(x)
 
 
 def pow(x, exponent):
+    """x ** exponent for a Python number exponent; d/dx = exponent * x ** (exponent - 1)."""
     if not isinstance(exponent, (int, float)):
         raise TypeError(
             f"pow: the exponent must be a Python number, got {type(exponent).__name__}; "

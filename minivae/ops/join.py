@@ -33,6 +33,7 @@ class Concatenate(Function):
 
 
 def concatenate(tensors, axis=0):
+    """Join tensors along an existing axis; backward cuts gy back into the pieces."""
     return Concatenate(axis)(*tensors)
 
 

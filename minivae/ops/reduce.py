@@ -52,6 +52,7 @@ class Max(Function):
 
 
 def sum(x, axis=None, keepdims=False):
+    """Sum over ``axis`` (all axes for None), as numpy.sum; gy is copied back over them."""
     return Sum(axis, keepdims)(x)
 
 
@@ -64,4 +65,5 @@ def mean(x, axis=None, keepdims=False):
 
 
 def max(x, axis=None, keepdims=False):
+    """Maximum over ``axis``; the gradient goes to the maximal elements, shared between ties."""
     return Max(axis, keepdims)(x)

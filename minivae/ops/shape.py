@@ -70,12 +70,14 @@ class GetItem(Function):
 
 
 def reshape(x, *shape):
+    """The same elements in a new shape (one -1 allowed); the gradient is reshaped back."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
     return Reshape(shape)(x)
 
 
 def transpose(x, *axes):
+    """Permute the axes (reverse them when none are given); the gradient is permuted back."""
     if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
         axes = tuple(axes[0])
     return Transpose(axes or None)(x)

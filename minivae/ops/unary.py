@@ -86,9 +86,31 @@ class Clip(Function):
         return gy * self.inside
 
 
-def exp(x): return Exp()(x)
-def log(x): return Log()(x)
-def log1p(x): return Log1p()(x)
-def sqrt(x): return Sqrt()(x)
-def abs(x): return Abs()(x)
-def clip(x, low=None, high=None): return Clip(low, high)(x)
+def exp(x):
+    """e^x; its derivative is its output, which backward reuses."""
+    return Exp()(x)
+
+
+def log(x):
+    """Natural log; d/dx = 1 / x."""
+    return Log()(x)
+
+
+def log1p(x):
+    """log(1 + x), accurate for small x; d/dx = 1 / (1 + x)."""
+    return Log1p()(x)
+
+
+def sqrt(x):
+    """Square root; d/dx = 0.5 / sqrt(x), from the saved output."""
+    return Sqrt()(x)
+
+
+def abs(x):
+    """abs(x); d/dx = sign(x) (0 at 0)."""
+    return Abs()(x)
+
+
+def clip(x, low=None, high=None):
+    """x limited to [low, high]; the gradient passes only where x was inside."""
+    return Clip(low, high)(x)

@@ -13,6 +13,12 @@ from ..autograd.tensor import Tensor
 
 
 class Optimizer:
+    """The base of SGD, Adam and RMSprop: ``step()`` updates each parameter in place.
+
+    Per parameter it keeps a few slots (momentum, moving averages) of the parameter's
+    shape, dtype and device; parameters without a gradient are skipped.
+    """
+
     hyperparameters = ()  # the names saved by state_dict, besides the slots
 
     def __init__(self, params):

@@ -39,7 +39,7 @@ def fit(model, train, epochs, batch_size, optimizer, validation=None, seed=0, ou
     resume: continue from out_dir's checkpoint. quiet: no progress bar (default: quiet
     unless stderr is a terminal). meta: extra JSON-able facts stored in the checkpoint.
     on_epoch_end(epoch, record): called after each epoch's checkpoint is written.
-    Freed memory is kept for the next step (see :mod:`minivae.memory`).
+    Freed memory is kept for the next step (see ``minivae/memory.py``).
     """
     keep_freed_memory()
     quiet = not sys.stderr.isatty() if quiet is None else quiet

@@ -38,6 +38,7 @@ def write_history(path, history):
 
 
 def read_history(path):
+    """The list of per-epoch records in a run's history.json."""
     with open(path) as f:
         return json.load(f)
 
