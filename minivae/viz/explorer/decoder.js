@@ -123,11 +123,12 @@ function conv_transpose2d_geometry(shape, step) {
   return { c_in, c_out, kh, kw, out_shape: [c_out, h, w], taps };
 }
 
-// A filter bank packed as (C_out, kh, kw, C_in), the order the innermost loop walks.
+// A filter bank packed as (C_out, kh, kw, C_in), the order the innermost loop walks, in float64
+// (the float32 values exactly): the products are then taken without a conversion per weight.
 // weight is (C_out, C_in, kh, kw) for conv2d and (C_in, C_out, kh, kw) for conv_transpose2d.
 function pack_filters(weight, g, transposed) {
   const { c_in, c_out, kh, kw } = g;
-  const packed = new Float32Array(weight.length);
+  const packed = new Float64Array(weight.length);
   for (let co = 0; co < c_out; co++) {
     for (let ci = 0; ci < c_in; ci++) {
       for (let i = 0; i < kh; i++) {
