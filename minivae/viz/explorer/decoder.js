@@ -347,3 +347,119 @@ function make_network(steps, arrays, input_shape) {
     },
   };
 }
+
+// ---------------------------------------------------------------- the model: encoder, decoder, loss
+
+// The page's model, made from its JSON data. Images are (C, H, W) Float32Arrays in the model's own
+// range (inputRange, outputRange); the page maps them to and from [0, 1] for drawing.
+//   decode(zs)                    latent vectors -> images
+//   encode(images)                -> [{z_mean, z_log_var}] (an autoencoder: z_log_var null)
+//   loss(image, eps)              the loss terms of model.compute_losses for this one image, with the
+//                                 draw z = z_mean + exp(0.5 * z_log_var) * eps (eps null: z = z_mean)
+//   explain(image, epss)          all the page shows for one input: q(z|x), the draws, their images
+//                                 and the loss terms at the first draw and at z_mean, in one pass each
+function make_model(data) {
+  const arrays = read_weights(data.weights, data.tensors);
+  const D = data.latentDim;
+  const decoder = make_network(data.steps, arrays, [D]);
+  const encoder = make_network(data.encoderSteps, arrays, data.imageShape);
+  const image_size = size_of(data.imageShape);
+  const vae = encoder.output_shape[0] === 2 * D;  // z_mean and z_log_var, or the autoencoder's z
+
+  function decode(zs) {
+    const flat = new Float32Array(zs.length * D);
+    zs.forEach((z, k) => {
+      if (z.length !== D) throw new Error(`decode: a latent vector has ${z.length} numbers, the decoder takes ${D}`);
+      flat.set(z, k * D);
+    });
+    const out = decoder.run(flat, zs.length);
+    return zs.map((_, k) => out.slice(k * image_size, (k + 1) * image_size));
+  }
+
+  function encode(images) {
+    const flat = new Float32Array(images.length * image_size);
+    images.forEach((image, k) => {
+      if (image.length !== image_size) {
+        throw new Error(`encode: an image has ${image.length} values, the encoder takes (${data.imageShape}) = ${image_size}`);
+      }
+      flat.set(image, k * image_size);
+    });
+    const out = encoder.run(flat, images.length), width = encoder.output_shape[0];
+    return images.map((_, k) => ({
+      z_mean: out.slice(k * width, k * width + D),
+      z_log_var: vae ? out.slice(k * width + D, (k + 1) * width) : null,
+    }));
+  }
+
+  // z = z_mean + exp(0.5 * z_log_var) * eps: the reparameterization trick (minivae.functional.reparameterize)
+  const draw = (q, eps) => (eps && vae
+    ? Float32Array.from(q.z_mean, (m, i) => m + Math.exp(0.5 * q.z_log_var[i]) * eps[i]) : q.z_mean.slice());
+
+  // The terms for one image x and its draw z, with `out` the decoder's output at z (its logits for
+  // the CVAE): means over the batch of one image are that image's own values.
+  function terms(x, q, z, out) {
+    const spec = data.loss;
+    let reconstruction = 0, kl = 0;
+    if (spec.kind === "cvae") {  // -log p(x|z) and log q(z|x) - log p(z), the tutorial's estimate
+      for (let p = 0; p < image_size; p++) {  // BCE from logits: softplus(l) - l * x
+        const l = out[p];
+        reconstruction += Math.max(l, 0) + Math.log1p(Math.exp(-Math.abs(l))) - l * x[p];
+      }
+      const log2pi = Math.log(2 * Math.PI);
+      for (let i = 0; i < D; i++) {
+        const d = z[i] - q.z_mean[i];
+        const log_q = -0.5 * (d * d * Math.exp(-q.z_log_var[i]) + q.z_log_var[i] + log2pi);
+        const log_p = -0.5 * (z[i] * z[i] + log2pi);
+        kl += log_q - log_p;
+      }
+      return { reconstruction_loss: reconstruction, kl_loss: kl, beta: null, total_loss: reconstruction + kl };
+    }
+    for (let p = 0; p < image_size; p++) {
+      if (spec.reconstruction === "mse") {
+        reconstruction += (out[p] - x[p]) * (out[p] - x[p]);
+      } else {  // BCE of probabilities, clipped to [1e-7, 1 - 1e-7] as Keras (and minivae) does
+        const y = Math.min(Math.max(out[p], 1e-7), 1 - 1e-7);
+        reconstruction -= x[p] * Math.log(y) + (1 - x[p]) * Math.log(1 - y);
+      }
+    }
+    reconstruction /= image_size;  // the mean over pixels
+    if (spec.kind === "autoencoder") {
+      return { reconstruction_loss: reconstruction, kl_loss: 0, beta: null, total_loss: reconstruction };
+    }
+    reconstruction *= spec.beta;
+    for (let i = 0; i < D; i++) {  // KL(N(z_mean, exp(z_log_var)) || N(0, 1)), closed form
+      kl += -0.5 * (1 + q.z_log_var[i] - q.z_mean[i] * q.z_mean[i] - Math.exp(q.z_log_var[i]));
+    }
+    return { reconstruction_loss: reconstruction, kl_loss: kl, beta: spec.beta, total_loss: reconstruction + kl };
+  }
+
+  // The decoder's outputs for zs, and for the loss (the CVAE's logits: every step but its sigmoid)
+  function decode_for_loss(zs) {
+    const images = decode(zs);
+    if (data.loss.kind !== "cvae") return [images, images];
+    const flat = new Float32Array(zs.length * D);
+    zs.forEach((z, k) => flat.set(z, k * D));
+    const out = decoder.run(flat, zs.length, true);
+    return [images, zs.map((_, k) => out.slice(k * image_size, (k + 1) * image_size))];
+  }
+
+  function loss(image, eps) {
+    const [q] = encode([image]);
+    const z = draw(q, eps);
+    const [, [out]] = decode_for_loss([z]);
+    return { ...terms(image, q, z, out), z: Array.from(z) };
+  }
+
+  function explain(image, epss) {
+    const [q] = encode([image]);
+    const zs = [q.z_mean.slice(), ...(vae ? epss.map((eps) => draw(q, eps)) : [])];
+    const [images, outs] = decode_for_loss(zs);
+    return {
+      z_mean: q.z_mean, z_log_var: q.z_log_var, draws: zs.slice(1), images,
+      loss: terms(image, q, zs[vae ? 1 : 0], outs[vae ? 1 : 0]),  // as training sees it: at one draw
+      lossAtMean: terms(image, q, zs[0], outs[0]),
+    };
+  }
+
+  return { decode, encode, loss, explain, vae };
+}

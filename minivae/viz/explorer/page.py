@@ -1,7 +1,9 @@
 """explorer.html: one self-contained page, the decoder running in the browser.
 
-The page is explorer.html (the layout) with decoder.js (the forward pass) and
-explorer.js (the scatter, sliders and morphing) written into it, and the JSON
+The page is explorer.html (the layout) with decoder.js (the encoder's and decoder's
+forward passes), worker.js (the Web Worker they run in, started from a blob URL of the
+two) and explorer.js (your image, q(z|x), the scatter, sliders and morphing) written
+into it, and the JSON
 of :func:`explorer_data` in a ``<script type="application/json">`` block. It
 loads nothing else, so it works opened from disk, offline.
 """
@@ -24,7 +26,7 @@ def render(data):
     text = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")  # no "</script>" inside
     page = _read("explorer.html")
     for marker, content in (("{{TITLE}}", f"minivae latent explorer: {data['model']}"),
-                            ("/*DECODER_JS*/", _read("decoder.js")),
+                            ("/*DECODER_JS*/", _read("decoder.js")), ("/*WORKER_JS*/", _read("worker.js")),
                             ("/*EXPLORER_JS*/", _read("explorer.js")), ("/*DATA_JSON*/", text)):
         page = page.replace(marker, content, 1)
     return page
