@@ -146,7 +146,8 @@ function pack_filters(weight, g, transposed) {
 
 // The convolution both conv2d and conv_transpose2d run, on n channels-last images:
 //   y[p, co] = bias[co] + sum over the taps t of pixel p, sum over ci of x[x_offset[t] + ci] * filter[co][w_offset[t] + ci]
-// Four output channels at a time: each input value is read once for four products.
+// Eight output channels at a time: each input value is read once for eight products, eight sums
+// that do not wait on each other.
 function convolve(x, in_size, y, out_size, n, taps, filters, bias, c_in, c_out) {
   const { start, x_offset, w_offset } = taps;
   const filter = filters.length / c_out;  // kh * kw * C_in
@@ -156,23 +157,28 @@ function convolve(x, in_size, y, out_size, n, taps, filters, bias, c_in, c_out) 
     for (let p = 0; p < pixels; p++) {
       const t0 = start[p], t1 = start[p + 1], yp = e * out_size + p * c_out;
       let co = 0;
-      for (; co + 4 <= c_out; co += 4) {
-        let s0 = bias ? bias[co] : 0, s1 = bias ? bias[co + 1] : 0;
-        let s2 = bias ? bias[co + 2] : 0, s3 = bias ? bias[co + 3] : 0;
-        const f0 = co * filter, f1 = f0 + filter, f2 = f1 + filter, f3 = f2 + filter;
+      for (; co + 8 <= c_out; co += 8) {
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        const f0 = co * filter;
         for (let t = t0; t < t1; t++) {
-          const xo = xe + x_offset[t], wo = w_offset[t];
+          const xo = xe + x_offset[t], w0 = f0 + w_offset[t];
           for (let ci = 0; ci < c_in; ci++) {
-            const v = x[xo + ci];
-            s0 += v * filters[f0 + wo + ci];
-            s1 += v * filters[f1 + wo + ci];
-            s2 += v * filters[f2 + wo + ci];
-            s3 += v * filters[f3 + wo + ci];
+            const v = x[xo + ci], w = w0 + ci;
+            s0 += v * filters[w];
+            s1 += v * filters[w + filter];
+            s2 += v * filters[w + 2 * filter];
+            s3 += v * filters[w + 3 * filter];
+            s4 += v * filters[w + 4 * filter];
+            s5 += v * filters[w + 5 * filter];
+            s6 += v * filters[w + 6 * filter];
+            s7 += v * filters[w + 7 * filter];
           }
         }
+        if (bias) { s0 += bias[co]; s1 += bias[co + 1]; s2 += bias[co + 2]; s3 += bias[co + 3]; s4 += bias[co + 4]; s5 += bias[co + 5]; s6 += bias[co + 6]; s7 += bias[co + 7]; }
         y[yp + co] = s0; y[yp + co + 1] = s1; y[yp + co + 2] = s2; y[yp + co + 3] = s3;
+        y[yp + co + 4] = s4; y[yp + co + 5] = s5; y[yp + co + 6] = s6; y[yp + co + 7] = s7;
       }
-      for (; co < c_out; co++) {  // the last C_out % 4 channels (1 for a grey image, 3 for colour)
+      for (; co < c_out; co++) {  // the last C_out % 8 channels (1 for a grey image, 3 for colour)
         let s = bias ? bias[co] : 0;
         const f = co * filter;
         for (let t = t0; t < t1; t++) {
