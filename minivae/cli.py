@@ -4,103 +4,191 @@
     minivae reconstruct --checkpoint runs/fashion-vae
     minivae generate --checkpoint runs/fashion-vae
     minivae report runs/fashion-vae
-    minivae evaluate runs/fashion-vae           # ELBO, IWAE_K, active units -> evaluation.json
+    minivae evaluate runs/fashion-vae            # ELBO, IWAE_K, active units -> evaluation.json
     minivae explore runs/fashion-vae             # explorer.html: the decoder running in the browser
     minivae bench
     minivae exercise check tutorials/exercises/01_sigmoid.py
     minivae info
+
+`minivae COMMAND --help` describes each command's options and their defaults.
 """
 import argparse
 import sys
+import textwrap
 
-from . import commands
+from . import arguments, commands, recipes
+from .evaluation.iwae import DEFAULT_SAMPLES
 
-MODELS = ("fashion-autoencoder", "fashion-vae", "faces-vae", "cvae", "mlp-vae", "cifar-vae")
+MODELS = tuple(recipes.RECIPES)
+BACKENDS = ("numpy", "cupy")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with help that shows defaults and a mistake reported in one line
+    (argparse's own prints the usage first). Subcommands' parsers are Parsers too."""
+
+    def __init__(self, *args, formatter_class=None, **kwargs):
+        super().__init__(*args, formatter_class=formatter_class or Help, **kwargs)
+
+    def error(self, message):
+        message = message[len("argument "):] if message.startswith("argument ") else message
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+class Help(argparse.RawDescriptionHelpFormatter):
+    """Each option's help ends with its default, where it has one worth saying."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if "%(default)" in text or action.default is None or action.default is False \
+                or action.default == argparse.SUPPRESS:
+            return text
+        if action.option_strings or action.nargs in (argparse.OPTIONAL, argparse.ZERO_OR_MORE):
+            return text + " (default: %(default)s)"
+        return text
+
+
+def _recipes_table():
+    """One line per model: what `minivae train --model NAME` does when no flag overrides it."""
+    lines = ["each model's recipe (what --epochs, --batch-size, --lr, --beta default to):"]
+    for name, r in recipes.RECIPES.items():
+        extra = "".join(f", {k.replace('_', ' ')} {v}" for k, v in r.model_args.items())
+        lines.append(f"  {name:<20} {r.dataset}, {r.epochs} epochs, batch {r.batch_size}, "
+                     f"{r.optimizer} lr {r.lr:g}{extra}")
+    return "\n".join(lines)
+
+
+def _paragraph(text):
+    """``text`` wrapped for a terminal (the help keeps line breaks as written, for the tables)."""
+    return textwrap.fill(text, 88)
+
+
+def _backend_option(p, default=None):
+    p.add_argument("--backend", choices=BACKENDS, default=default,
+                   help="numpy (CPU) or cupy (GPU); unset: MINIVAE_BACKEND, else numpy")
+
+
+def _data_option(p, extra=""):
+    p.add_argument("--data", default=None, metavar="PATH",
+                   help="folder holding the run's data set" + extra +
+                        " (unset: where minivae finds it, e.g. Debian's dataset-fashion-mnist)")
 
 
 def _train_parser(sub):
-    p = sub.add_parser("train", help="train a model of the sources and write its run folder")
-    p.add_argument("--model", default="fashion-vae", help="one of: " + ", ".join(MODELS))
-    p.add_argument("--dataset", default=None,
-                   help="fashion-mnist, mnist, mnist-binarized, cifar10 or celeba "
-                        "(default: the model's own)")
-    p.add_argument("--epochs", type=int, help="default: the source's")
-    p.add_argument("--batch-size", type=int, help="default: the source's")
-    p.add_argument("--lr", type=float, help="learning rate (default: the source's)")
-    p.add_argument("--beta", type=float, help="weight of the reconstruction loss (VAEs)")
-    p.add_argument("--latent-dim", type=int, help="size of the latent space")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--backend", choices=("numpy", "cupy"), default=None,
-                   help="numpy (CPU) or cupy (GPU); default MINIVAE_BACKEND or numpy")
-    p.add_argument("--out", default=None, help="run folder (default runs/<model>)")
+    p = sub.add_parser("train", help="train a model of the sources and write its run folder",
+                       description=_paragraph(
+                           "Train one of the sources' models with its source's recipe, then write "
+                           "its figures, report.html and explorer.html into the run folder."),
+                       epilog=_recipes_table())
+    p.add_argument("--model", default="fashion-vae", choices=MODELS, metavar="MODEL",
+                   help="one of: " + ", ".join(MODELS))
+    p.add_argument("--dataset", default=None, choices=recipes.DATASETS, metavar="NAME",
+                   help="the data set, one of " + ", ".join(recipes.DATASETS) +
+                        " (unset: the model's own)")
+    p.add_argument("--epochs", type=arguments.positive_int, help="passes over the training set "
+                   "(unset: the recipe's)")
+    p.add_argument("--batch-size", type=arguments.positive_int,
+                   help="images per optimizer step (unset: the recipe's)")
+    p.add_argument("--lr", type=arguments.positive_float, help="learning rate (unset: the recipe's)")
+    p.add_argument("--beta", type=arguments.non_negative_float,
+                   help="weight of the reconstruction loss against the KL term, VAEs only "
+                        "(unset: the recipe's)")
+    p.add_argument("--latent-dim", type=arguments.positive_int,
+                   help="size of the latent space (unset: the recipe's)")
+    p.add_argument("--seed", type=arguments.seed, default=0, help="seed of every random draw")
+    _backend_option(p)
+    p.add_argument("--out", default=None, metavar="DIR", help="run folder (unset: runs/MODEL)")
     p.add_argument("--resume", action="store_true", help="continue from the run folder's checkpoint")
-    p.add_argument("--data", default=None, help="folder holding the data set's files")
-    p.add_argument("--limit", type=int, default=None,
-                   help="use only the first N training and N validation examples (quick runs)")
+    _data_option(p)
+    p.add_argument("--limit", type=arguments.positive_int, default=None, metavar="N",
+                   help="use only the first N training and N validation images (unset: all)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--no-figures", action="store_true", help="skip the figures and the report")
 
 
-def _use_parser(sub, name, help_text):
-    p = sub.add_parser(name, help=help_text)
-    p.add_argument("--checkpoint", required=True, help="run folder (or its checkpoint.npz)")
-    p.add_argument("--data", default=None, help="folder holding the data set's files")
-    p.add_argument("--n", type=int, default=10, help="how many images")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--output", default=None, help="PNG file to write (default: in the run folder)")
-    p.add_argument("--backend", choices=("numpy", "cupy"), default=None)
+def _use_parser(sub, name, help_text, what, default_file):
+    p = sub.add_parser(name, help=help_text, description=help_text + ".")
+    p.add_argument("--checkpoint", required=True, metavar="RUN",
+                   help="run folder (or its checkpoint.npz), e.g. runs/fashion-vae")
+    p.add_argument("--n", type=arguments.positive_int, default=10, help=f"how many {what}")
+    p.add_argument("--seed", type=arguments.seed, default=0, help="seed of the random draws")
+    p.add_argument("--out", "--output", dest="output", default=None, metavar="PNG",
+                   help=f"the PNG to write (unset: RUN/{default_file}; never one of the run's figures)")
+    _backend_option(p)
     return p
 
 
 def _evaluate_parser(sub):
     p = sub.add_parser("evaluate", help="ELBO, importance-weighted log p(x), KL per latent dimension "
-                       "and active units on the test set; writes RUN_DIR/evaluation.json")
+                       "and active units on the test set; writes RUN_DIR/evaluation.json",
+                       description=_paragraph("How good is a trained VAE as a model of its data: the ELBO, "
+                       "the importance-weighted bound IWAE_K on log p(x) for K = 1, 10, ... up to "
+                       "--samples, the KL per latent dimension and the active units. Each image "
+                       "and sample is one decoder pass: the default (K = "
+                       f"{DEFAULT_SAMPLES} on the whole test set) is the largest K that finishes "
+                       "within 10 minutes on 2 CPU cores for the book's VAE; --samples 1000 is "
+                       "the paper's setting (about 90 minutes there, minutes on a GPU)."))
     p.add_argument("run_dir", help="the run folder, e.g. runs/fashion-vae")
-    p.add_argument("--samples", type=int, default=1000,
-                   help="K, the draws from q(z|x) per image (IWAE_1, 10, 100, ... up to K; default 1000)")
-    p.add_argument("--limit", type=int, default=None, help="only the first N test images")
-    p.add_argument("--batch-size", type=int, default=500,
-                   help="images encoded and latent points decoded per pass (default 500)")
-    p.add_argument("--data", default=None,
-                   help="folder holding the run's data set, or a .npy file of images (N, C, H, W)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--backend", choices=("numpy", "cupy"), default=None)
+    p.add_argument("--samples", type=arguments.positive_int, default=DEFAULT_SAMPLES, metavar="K",
+                   help="draws from q(z|x) per image (IWAE_1, 10, 100, ... up to K)")
+    p.add_argument("--limit", type=arguments.positive_int, default=None, metavar="N",
+                   help="only the first N test images (unset: all of them)")
+    p.add_argument("--batch-size", type=arguments.positive_int, default=500,
+                   help="images encoded per pass")
+    _data_option(p, ", or a .npy file of images (N, C, H, W)")
+    p.add_argument("--seed", type=arguments.seed, default=0, help="seed of the draws from q(z|x)")
+    _backend_option(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
+def _run_dir_parser(sub, name, help_text):
+    p = sub.add_parser(name, help=help_text, description=help_text + ".")
+    p.add_argument("run_dir", help="the run folder, e.g. runs/fashion-vae")
+    return p
+
+
 def build_parser():
-    parser = argparse.ArgumentParser(prog="minivae", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = Parser(prog="minivae", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _train_parser(sub)
-    _use_parser(sub, "reconstruct", "show test images and their reconstructions")
-    _use_parser(sub, "generate", "decode random points of the latent space")
-    sub.add_parser("info", help="versions, backend, GPU and where data was found")
-    p = sub.add_parser("report", help="redraw a run's figures and report.html from its checkpoint")
-    p.add_argument("run_dir", help="the run folder, e.g. runs/fashion-vae")
-    p.add_argument("--data", default=None, help="folder holding the data set's files")
-    p.add_argument("--backend", choices=("numpy", "cupy"), default=None)
+    p = _use_parser(sub, "reconstruct", "show test images (top) and their reconstructions (bottom)",
+                    "test images", "reconstructed.png")
+    _data_option(p)
+    _use_parser(sub, "generate", "decode random points z ~ N(0, I) of the latent space",
+                "points", "generated.png")
+    sub.add_parser("info", help="versions, backend, GPU and where data was found",
+                   description="Versions, backend, GPU and where the data was found.")
+    p = _run_dir_parser(sub, "report", "redraw a run's figures and report.html from its checkpoint")
+    _data_option(p)
+    _backend_option(p)
     _evaluate_parser(sub)
-    p = sub.add_parser("explore", help="write a run's explorer.html: move through the latent "
-                       "space in the browser, the decoder running in the page")
-    p.add_argument("run_dir", help="the run folder, e.g. runs/fashion-vae")
-    p.add_argument("--out", default=None, help="the page to write (default: RUN_DIR/explorer.html)")
-    p.add_argument("--data", default=None, help="folder holding the data set's files")
-    p.add_argument("--backend", choices=("numpy", "cupy"), default=None)
-    p = sub.add_parser("bench", help="the quick benchmark: per-op table and the VAE step")
+    p = _run_dir_parser(sub, "explore", "write a run's explorer.html: move through the latent "
+                        "space in the browser, the decoder running in the page")
+    p.add_argument("--out", default=None, metavar="FILE", help="the page to write "
+                   "(unset: RUN_DIR/explorer.html)")
+    _data_option(p)
+    _backend_option(p)
+    p = sub.add_parser("bench", help="the quick benchmark: per-op table and the VAE step",
+                       description="The quick benchmark: per-op table and the VAE training step.")
     p.add_argument("--json", default="benchmarks/out/quick.json", help="where to write the JSON")
-    p.add_argument("--batch-size", type=int, default=100)
-    p = sub.add_parser("exercise", help="the gradient exercises of tutorials/exercises")
-    actions = p.add_subparsers(dest="action", required=True)
+    p.add_argument("--batch-size", type=arguments.positive_int, default=100,
+                   help="images per VAE step")
+    p = sub.add_parser("exercise", help="the gradient exercises of tutorials/exercises",
+                       description="The gradient exercises of tutorials/exercises.")
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     check = actions.add_parser("check", help="gradcheck an exercise's backward: PASS (exit 0) "
                                "or which input and element are wrong (exit 1)")
     check.add_argument("file", help="the exercise, e.g. tutorials/exercises/01_sigmoid.py")
-    check.add_argument("--backend", choices=("numpy", "cupy"), default="numpy")
+    _backend_option(check, default="numpy")
     return parser
 
 
 def main(argv=None):
-    args = build_parser().parse_args(argv)
+    """Run one command; return its exit status (2: the command line was refused)."""
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help (0), or a refused value already reported in one line (2)
+        return exc.code
     try:
         return getattr(commands, args.command.replace("-", "_"))(args) or 0
     except KeyboardInterrupt:
@@ -110,6 +198,11 @@ def main(argv=None):
     except commands.UserError as exc:
         print(f"minivae {args.command}: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # the system refused: a full disk, a read-only folder
+        kept = "; the last checkpoint is whole: continue with --resume" if args.command == "train" else ""
+        print(f"minivae {args.command}: {exc.filename or 'a file'}: {exc.strerror or exc}{kept}",
+              file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

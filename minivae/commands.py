@@ -26,17 +26,26 @@ def _build(model_name, **model_args):
         raise UserError(str(exc).strip('"')) from None
 
 
-def _optimizer(name, params, lr):
-    from . import optim
-    return {"adam": optim.Adam, "rmsprop": optim.RMSprop, "sgd": optim.SGD}[name](params, lr=lr)
-
-
 def train(args):
-    from .training import fit, CheckpointMismatch, TrainingDiverged
-    if args.model not in recipes.RECIPES:
-        raise UserError(f"unknown model {args.model!r}: choose one of {', '.join(recipes.RECIPES)}")
+    """`minivae train`: settings, data, model, training, then the figures and the report."""
     recipe = recipes.RECIPES[args.model]
+    settings = _settings(args, recipe)
     _backend(args.backend)
+    backend.manual_seed(args.seed)
+    train_x, val_x, val_labels, described = _training_data(args, recipe, settings)
+    out = _run_folder(args.out or os.path.join("runs", args.model))
+    model, optimizer = _model_and_optimizer(args.model, settings, recipe)
+    meta = _meta(args, recipe, settings, len(train_x), val_labels)
+    _banner(recipe, args.model, described, train_x, val_x, settings, out)
+    history = _fit(args, recipe, model, optimizer, train_x, val_x, settings, meta, out)
+    if not args.no_figures:
+        _explorer(model, out, meta, val_x, val_labels)
+        _figures(model, out, meta, val_x, val_labels, history)
+    _closing(out, meta, history)
+
+
+def _settings(args, recipe):
+    """The run's hyperparameters: each flag given, else the recipe's value."""
     model_args = dict(recipe.model_args)
     if args.latent_dim is not None:
         model_args["latent_dim"] = args.latent_dim
@@ -44,43 +53,87 @@ def train(args):
         if "beta" not in model_args:
             raise UserError(f"--beta: the {args.model} takes no beta (its source fixes its loss)")
         model_args["beta"] = args.beta
-    epochs = args.epochs or recipe.epochs
-    batch_size = args.batch_size or recipe.batch_size
-    lr = args.lr or recipe.lr
-    out = args.out or os.path.join("runs", args.model)
-    backend.manual_seed(args.seed)
+    pick = lambda flag, default: default if flag is None else flag  # noqa: E731
+    return {"model_args": model_args, "epochs": pick(args.epochs, recipe.epochs),
+            "batch_size": pick(args.batch_size, recipe.batch_size), "lr": pick(args.lr, recipe.lr),
+            "dataset": args.dataset or recipe.dataset}
+
+
+def _training_data(args, recipe, settings):
+    """(train_x, val_x, val_labels, description), checked before anything is built or written."""
     try:
         train_x, val_x, val_labels, described = recipes.load_dataset(
-            args.dataset or recipe.dataset, args.data, args.limit)
+            settings["dataset"], args.data, args.limit)
     except (FileNotFoundError, recipes.DatasetNotFound, data.DataFileError) as exc:
         raise UserError(str(exc)) from None
-    model = _build(args.model, **model_args)
+    if len(train_x) < settings["batch_size"]:
+        raise UserError(f"--batch-size {settings['batch_size']} is larger than the {len(train_x)} "
+                        "training images; lower it or raise --limit")
+    return train_x, val_x, val_labels, described
+
+
+def _run_folder(out):
+    """Make the run folder and check that it takes a file, before the first step: a folder
+    the system refuses (read-only, a file in the way, a full disk) stops the run here."""
+    import tempfile
+    os.makedirs(out, exist_ok=True)
+    with tempfile.TemporaryFile(dir=out):
+        pass
+    return out
+
+
+def _model_and_optimizer(name, settings, recipe):
+    from . import optim
+    model = _build(name, **settings["model_args"])
     model.to(backend.current())
-    optimizer = _optimizer(recipe.optimizer, model.parameters(), lr)
-    print(f"{recipe.source}: {args.model} on {described}: {len(train_x)} training and "
-          f"{len(val_x)} validation images, {epochs} epochs, batch {batch_size}, "
-          f"{recipe.optimizer} lr {lr}, backend {backend.current()}, run folder {out}", flush=True)
-    meta = {"model": args.model, "model_args": model_args, "dataset": args.dataset or recipe.dataset,
-            "epochs": epochs, "batch_size": batch_size, "lr": lr, "optimizer": recipe.optimizer,
-            "seed": args.seed, "backend": backend.current(), "limit": args.limit}
+    rule = {"adam": optim.Adam, "rmsprop": optim.RMSprop, "sgd": optim.SGD}[recipe.optimizer]
+    return model, rule(model.parameters(), lr=settings["lr"])
+
+
+def _meta(args, recipe, settings, train_images, val_labels):
+    """What the checkpoint records about the run, beside the weights."""
+    meta = {"model": args.model, "model_args": settings["model_args"],
+            "dataset": settings["dataset"], "epochs": settings["epochs"],
+            "batch_size": settings["batch_size"], "lr": settings["lr"],
+            "optimizer": recipe.optimizer, "seed": args.seed, "backend": backend.current(),
+            "limit": args.limit, "train_images": train_images}
     if val_labels is not None and val_labels.dtype == bool:  # CelebA: whether each face smiles
         meta["attribute"] = recipes.CELEBA_ATTRIBUTE
-    if len(train_x) < batch_size:
-        raise UserError(f"--batch-size {batch_size} is larger than the {len(train_x)} training "
-                        "images; lower it or raise --limit")
+    return meta
+
+
+def _banner(recipe, name, described, train_x, val_x, settings, out):
+    epochs = settings["epochs"]
+    print(f"{recipe.source}: {name} on {described}: {len(train_x):,} training and "
+          f"{len(val_x):,} validation images, {epochs} epoch{'s' if epochs != 1 else ''}, "
+          f"batch {settings['batch_size']}, {recipe.optimizer} lr {settings['lr']:g}, "
+          f"backend {backend.current()}, run folder {out}", flush=True)
+
+
+def _fit(args, recipe, model, optimizer, train_x, val_x, settings, meta, out):
+    from .training import fit, CheckpointMismatch, TrainingDiverged
     callbacks = [] if args.no_figures else [_epoch_samples(model, out)]
     if recipe.test_elbo:
         callbacks.append(_print_test_elbo)
     try:
-        history = fit(model, train_x, epochs, batch_size, optimizer, validation=val_x,
-                      seed=args.seed, out_dir=out, resume=args.resume, quiet=args.quiet or None,
-                      meta=meta, on_epoch_end=lambda e, r: [c(e, r) for c in callbacks])
+        return fit(model, train_x, settings["epochs"], settings["batch_size"], optimizer,
+                   validation=val_x, seed=args.seed, out_dir=out, resume=args.resume,
+                   quiet=args.quiet or None, meta=meta,
+                   on_epoch_end=lambda e, r: [c(e, r) for c in callbacks])
     except (TrainingDiverged, CheckpointMismatch, FileNotFoundError) as exc:
         raise UserError(str(exc)) from None
-    if not args.no_figures:
-        _explorer(model, out, meta, val_x, val_labels)
-        _figures(model, out, meta, val_x, val_labels, history)
+
+
+def _closing(out, meta, history):
+    """The last lines: what was written, whether the run was long enough, and what to do next."""
+    from .short_run import short_run_warning
     print(f"done: {out}/history.json, {out}/checkpoint.npz", flush=True)
+    warning = short_run_warning(meta, history)
+    if warning:
+        print(warning, flush=True)
+    if os.path.exists(os.path.join(out, "report.html")):
+        print(f"next: open {out}/report.html and {out}/explorer.html in a browser; "
+              f"`minivae evaluate {out}` scores the model", flush=True)
 
 
 def _epoch_samples(model, out):
@@ -114,27 +167,48 @@ def _explorer(model, out, meta, val_x, val_labels):
 
 
 def _output(args, name):
-    return args.output or os.path.join(run_dir(args.checkpoint), name)
+    """Where `reconstruct` / `generate` write: ``--out``, else ``name`` in the run folder, and
+    never over a figure of the run (those belong to `minivae train` and `minivae report`)."""
+    from .viz.run_figures import CAPTIONS
+    path = args.output or os.path.join(run_dir(args.checkpoint), name)
+    if not path.lower().endswith(".png"):
+        raise UserError(f"--out {path}: the figure is a PNG; give a file name ending in .png")
+    if os.path.basename(path) in CAPTIONS and os.path.exists(path):
+        raise UserError(f"--out {path} is one of the run's own figures; choose another file name")
+    return path
+
+
+def _check_panels(n):
+    from .viz.reconstructions import MAX_PANELS
+    if n > MAX_PANELS:
+        raise UserError(f"--n {n}: at most {MAX_PANELS} images fit in one figure")
 
 
 def reconstruct(args):
+    """`minivae reconstruct`: the first N test images and their reconstructions, in one PNG."""
     from . import viz
+    from .run_folder import load_validation
+    _check_panels(args.n)
     _backend(args.backend)
     model, meta = load_run(args.checkpoint)
-    _, val_x, _, _ = recipes.load_dataset(meta["dataset"], args.data, None)
-    path = _output(args, "reconstructions.png")
+    path = _output(args, "reconstructed.png")
+    val_x, _ = load_validation(meta, args.data)
     viz.reconstructions(model, val_x[:args.n], path)
-    print(path)
+    print(f"{path}: the first {min(args.n, len(val_x))} test images of {meta['dataset']} (top) and "
+          f"the {meta['model']}'s reconstructions of them (bottom)")
 
 
 def generate(args):
+    """`minivae generate`: N points z ~ N(0, I) decoded, in one PNG of its own."""
     from . import viz
+    _check_panels(args.n)
     _backend(args.backend)
+    model, meta = load_run(args.checkpoint)
+    path = _output(args, "generated.png")
     backend.manual_seed(args.seed)
-    model, _ = load_run(args.checkpoint)
-    path = _output(args, "samples.png")
     viz.random_samples(model, args.n, path)
-    print(path)
+    print(f"{path}: {args.n} points z ~ N(0, I) drawn with seed {args.seed}, decoded by the "
+          f"{meta['model']} (another --seed draws others)")
 
 
 def info(args):

@@ -70,11 +70,32 @@ def _celeba_attribute(path, files, name):
     return None, ""
 
 
+def _check_idx_folder(name, path):
+    """Refuse a ``--data`` that is not a folder of the four IDX files, naming what was expected.
+
+    (The loaders themselves warn and fall back to the system's copy; a path the
+    learner typed should stop the command instead of quietly training on other data.)
+    """
+    missing = data.fashion_mnist.missing_files(path)
+    if not missing:
+        return
+    what = "is not a folder" if not os.path.isdir(path) else (
+        "holds none of them" if len(missing) == len(data.fashion_mnist.FILE_NAMES)
+        else "lacks " + ", ".join(missing))
+    raise DatasetNotFound(f"--data {path}: expected a folder holding {name}'s four IDX files "
+                          f"({', '.join(data.fashion_mnist.FILE_NAMES)}, each raw or .gz); it {what}"
+                          + (" (as root, apt-get install dataset-fashion-mnist puts them in "
+                             f"{data.fashion_mnist.SYSTEM_DIR})" if name == "Fashion-MNIST" else ""))
+
+
 def load_dataset(name, path=None, limit=None):
     """(train images, validation images, validation labels or None, description).
 
-    Images come preprocessed as the source does it: float32, NCHW.
+    Images come preprocessed as the source does it: float32, NCHW. A ``path``
+    given must hold the data set: it is never silently replaced by another copy.
     """
+    if path is not None and name in ("fashion-mnist", "mnist", "mnist-binarized"):
+        _check_idx_folder("Fashion-MNIST" if name == "fashion-mnist" else "MNIST", path)
     if name == "fashion-mnist":
         train, _ = data.load_fashion_mnist(path, "train")
         test, test_labels = data.load_fashion_mnist(path, "test")

@@ -71,3 +71,45 @@ def load_validation(meta, data=None):
     except (FileNotFoundError, recipes.DatasetNotFound, DataFileError) as exc:
         raise UserError(str(exc)) from None
     return val_x, val_labels
+
+
+def recipe_differences(meta):
+    """How the run's settings differ from its model's recipe (the source's): [] when it followed it."""
+    recipe = recipes.RECIPES.get(meta.get("model"))
+    if recipe is None:
+        return [f"its model {meta.get('model')!r} has no recipe"]
+    differences = []
+    if meta.get("epoch", meta.get("epochs", 0)) < recipe.epochs:
+        differences.append(f"{meta.get('epoch', '?')} of the recipe's {recipe.epochs} epochs")
+    if meta.get("limit") is not None:
+        differences.append(f"only {meta['limit']:,} images (--limit)")
+    for key, value in recipe.model_args.items():
+        if meta.get("model_args", {}).get(key) != value:
+            differences.append(f"{key} {meta.get('model_args', {}).get(key)} (recipe: {value})")
+    for key, value in (("batch_size", recipe.batch_size), ("lr", recipe.lr)):
+        if meta.get(key) not in (None, value):
+            differences.append(f"{key} {meta[key]} (recipe: {value})")
+    return differences
+
+
+def load_recipe_run(model, folders):
+    """(model, meta) of the first run folder in ``folders`` trained with ``model``'s full recipe,
+    or (None, a sentence saying why none was used): a 1-epoch demo is not the book's model."""
+    said = []
+    for folder in folders:
+        path = os.path.join(folder, "checkpoint.npz")
+        if not os.path.exists(path):
+            continue
+        try:
+            built, meta = load_run(path)
+        except UserError as exc:
+            said.append(f"{path}: {exc}")
+            continue
+        differences = recipe_differences(meta) if meta.get("model") == model else [
+            f"it holds a {meta.get('model')}"]
+        if not differences:
+            return built, meta
+        said.append(f"{folder} was not trained with the {model}'s full recipe "
+                    f"({'; '.join(differences)})")
+    return None, ("; ".join(said) if said else f"no run of the {model} found in "
+                  + " or ".join(str(f) for f in folders))

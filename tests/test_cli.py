@@ -48,7 +48,7 @@ def test_same_seed_same_printed_losses(tmp_path, capsys):
 def test_unknown_model_lists_the_choices(capsys):
     assert cli.main(["train", "--model", "gan"]) == 2
     err = capsys.readouterr().err
-    assert "unknown model 'gan'" in err and "fashion-vae" in err
+    assert "invalid choice: 'gan'" in err and "fashion-vae" in err
 
 
 def test_unknown_dataset_lists_the_choices(capsys, tmp_path):

@@ -66,7 +66,7 @@ def test_a_folder_without_a_checkpoint(tmp_path, capsys):
 @pytest.mark.parametrize("samples", ["0", "-3"])
 def test_fewer_than_one_sample(tmp_path, capsys, samples):
     assert cli.main(["evaluate", str(tmp_path), "--samples", samples]) == 2
-    assert "--samples must be at least 1" in capsys.readouterr().err
+    assert "--samples: expected a whole number of at least 1" in capsys.readouterr().err
 
 
 def test_the_autoencoder_has_no_posterior(tmp_path, capsys):

@@ -82,7 +82,7 @@ def test_report_embeds_every_figure_as_a_data_uri(vae_run):
 def test_report_has_the_hyperparameters_summaries_and_history(vae_run):
     out, _, _, _ = vae_run
     page = (out / "report.html").read_text(encoding="utf-8")
-    assert "model_args.beta" in page and ">500<" in page
+    assert "beta: weight of the reconstruction loss" in page and ">500<" in page
     assert 'Model: "encoder"' in html.unescape(page)
     assert "Total params: 100,868" in page  # the book's table 3-4
     rows = re.findall(r"<tr><td>(\d+)</td>", page)

@@ -58,6 +58,12 @@ def _missing(directory):
     return [stem for stem in FILE_NAMES if _idx_file(directory, stem) is None]
 
 
+def missing_files(directory):
+    """The names of the four IDX files that ``directory`` (or its ``fashion-mnist/``) lacks:
+    [] when it holds an MNIST-format data set, all four when it is not a folder."""
+    return min(_missing(directory), _missing(Path(directory) / "fashion-mnist"), key=len)
+
+
 def _candidates(path):
     """(label, folders) in search order; a user's folder is tried as is and with fashion-mnist/ appended."""
     groups = []

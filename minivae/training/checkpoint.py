@@ -17,6 +17,7 @@ import numpy
 from .. import backend
 
 FORMAT = "minivae-checkpoint-1"
+CHECKPOINT = "checkpoint.npz"  # its name in a run folder
 
 
 def save_checkpoint(path, model, optimizer=None, meta=None):
@@ -40,9 +41,11 @@ def save_checkpoint(path, model, optimizer=None, meta=None):
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         if os.path.exists(tmp):
             os.remove(tmp)
+        if isinstance(exc, OSError) and not isinstance(exc.filename, str):  # a write on the open
+            raise OSError(exc.errno, exc.strerror, path) from exc  # file: name the checkpoint
         raise
 
 
@@ -54,9 +57,12 @@ def read_checkpoint(path):
     except FileNotFoundError:
         raise FileNotFoundError(f"no checkpoint at {path}: train first (minivae train --out FOLDER), "
                                 "or name a run folder that holds checkpoint.npz") from None
-    except Exception as exc:
-        raise ValueError(f"{path} is not a readable minivae checkpoint "
-                         f"({type(exc).__name__}: {exc})") from None
+    except IsADirectoryError:
+        raise ValueError(f"{path} is a folder with no {CHECKPOINT} in it: "
+                         "name a run folder that `minivae train` wrote") from None
+    except Exception as exc:  # not an .npz archive, or one holding pickled objects
+        raise ValueError(f"{path} is not a minivae checkpoint (the checkpoint.npz that "
+                         f"`minivae train` writes): {_why_unreadable(path, exc)}") from None
     if "meta" not in files:
         raise ValueError(f"{path} is not a minivae checkpoint: it has no 'meta' entry")
     meta = json.loads(str(files.pop("meta")))
@@ -64,6 +70,17 @@ def read_checkpoint(path):
     optim = {k[len("optimizer/"):]: v for k, v in files.items() if k.startswith("optimizer/")}
     optim.update(meta.pop("optimizer_scalars", {}))
     return model_state, _unflatten(optim), meta
+
+
+def _why_unreadable(path, exc):
+    """What is wrong with a file numpy.load refused, in words rather than NumPy's advice."""
+    with open(path, "rb") as f:
+        head = f.read(4)
+    if head != b"PK\x03\x04":  # every .npz is a zip archive
+        return "it is not an .npz archive"
+    if "pickle" in str(exc):
+        return "it holds Python objects, which minivae never loads"
+    return f"the archive is damaged ({type(exc).__name__})"
 
 
 def _is_plain(v):

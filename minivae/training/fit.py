@@ -16,10 +16,9 @@ from tqdm import tqdm
 from .. import backend
 from ..data.loader import DataLoader
 from ..memory import keep_freed_memory
-from .checkpoint import read_checkpoint, save_checkpoint
+from .checkpoint import CHECKPOINT, read_checkpoint, save_checkpoint
 from .history import EpochMeans, is_finite, write_history
 
-CHECKPOINT = "checkpoint.npz"
 HISTORY = "history.json"
 
 

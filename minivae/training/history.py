@@ -27,9 +27,14 @@ class EpochMeans:
 def write_history(path, history):
     """history: a list of per-epoch dicts; written atomically as pretty JSON."""
     tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        json.dump(history, f, indent=1, allow_nan=True)
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w") as f:
+            json.dump(history, f, indent=1, allow_nan=True)
+        os.replace(tmp, path)
+    except OSError as exc:  # a full disk: keep the last whole history.json, name it
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise OSError(exc.errno, exc.strerror, path) from exc
 
 
 def read_history(path):

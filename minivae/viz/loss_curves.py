@@ -48,6 +48,7 @@ def loss_curves(history, path):
         ax.set_title(name)
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlim(min(epochs) - 0.5, max(epochs) + 0.5)  # one epoch: a point at 1, not 0.945...1.05
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
     fig.tight_layout()

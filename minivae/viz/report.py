@@ -26,6 +26,7 @@ td.value { text-align: left; }
 pre { background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.8em; }
 figure { margin: 1.2em 0; } figure img { max-width: 100%; border: 1px solid #eee; }
 figcaption { font-size: 0.9em; color: #555; margin-top: 0.3em; }
+p.short-run { background: #fff4d6; border: 1px solid #e0b84d; padding: 0.7em 1em; }
 """
 
 
@@ -55,21 +56,46 @@ def _cell(value):
     return html.escape(str(value))
 
 
+# the checkpoint's names for the run's settings, in words for the table (others: "_" -> " ")
+PLAIN_NAMES = {
+    "model": "model", "model_args.beta": "beta: weight of the reconstruction loss against the KL",
+    "model_args.latent_dim": "latent dimensions", "dataset": "data set", "epochs": "epochs asked for",
+    "epoch": "epochs trained", "batch_size": "batch size (images per step)", "lr": "learning rate",
+    "optimizer": "optimizer", "seed": "random seed", "backend": "array backend (numpy: CPU, cupy: GPU)",
+    "limit": "images used (--limit; None: all)", "train_images": "training images",
+    "attribute": "attribute of the latent arithmetic", "format": "checkpoint format",
+}
+
+
+def plain_name(key):
+    """A checkpoint key as the report's table names it: ``model_args.beta`` -> words."""
+    return PLAIN_NAMES.get(key, key.split(".")[-1].replace("_", " "))
+
+
 def _hyperparameters(meta):
     shown = {k: v for k, v in (meta or {}).items() if k not in NOT_HYPERPARAMETERS}
-    rows = "".join(f'<tr><td class="key">{html.escape(k)}</td><td class="value">{_cell(v)}</td></tr>'
-                   for k, v in _flatten(shown))
+    rows = "".join(f'<tr><td class="key">{html.escape(plain_name(k))}</td>'
+                   f'<td class="value">{_cell(v)}</td></tr>' for k, v in _flatten(shown))
     return f"<table>{rows}</table>" if rows else "<p>(no hyperparameters recorded)</p>"
 
 
-def _history(history):
+MONTE_CARLO_KL = (
+    "This model's kl_loss is a Monte-Carlo estimate, as its source computes it: log q(z|x) - log p(z) "
+    "at one sampled z per image. The true KL is never negative, but one draw can land where p(z) is "
+    "larger than q(z|x), so the average over a batch or an epoch can come out slightly below zero.")
+
+
+def _history(history, meta):
     if not history:
         return "<p>(no epochs recorded)</p>"
+    negative = any(v < 0 for r in history for k, v in r.items()
+                   if k.endswith("kl_loss") and isinstance(v, (int, float)))
+    note = f"<p>{html.escape(MONTE_CARLO_KL)}</p>" if negative or (meta or {}).get("model") == "cvae" else ""
     columns = list(dict.fromkeys(k for record in history for k in record))
     head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
     body = "".join("<tr>" + "".join(f"<td>{_cell(r.get(c, ''))}</td>" for c in columns) + "</tr>"
                    for r in history)
-    return f"<table><tr>{head}</tr>{body}</table>"
+    return f"<table><tr>{head}</tr>{body}</table>{note}"
 
 
 def _summaries(model):
@@ -124,6 +150,13 @@ def _explorer_link(out_dir):
             "and watch the decoder, which runs in that page, answer.</p>")
 
 
+def _short_run(meta, history):
+    """The one-sentence warning of a run too short for its figures to mean much."""
+    from ..short_run import short_run_warning
+    warning = short_run_warning(meta, history)
+    return f'<p class="short-run">{html.escape(warning)}</p>' if warning else ""
+
+
 def write_report(out_dir, meta, history, model, figures, captions=None):
     """Write ``out_dir/report.html`` and return its path.
 
@@ -141,13 +174,14 @@ def write_report(out_dir, meta, history, model, figures, captions=None):
         f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>"
         f"<h1>{html.escape(title)}</h1>"
+        + _short_run(meta, history)
         + _explorer_link(out_dir)
-        + f"<h2>Hyperparameters</h2>{_hyperparameters(meta)}"
-        + (f"<h2>Model</h2>{summaries}" if summaries else "")
-        + f"<h2>History</h2>{_history(history)}"
-        + evaluation
         + f"<h2>Figures</h2>{_figures(figures, captions)}"
-        "</body></html>\n")
+        + evaluation
+        + f"<h2>Hyperparameters</h2>{_hyperparameters(meta)}"
+        + f"<h2>History</h2>{_history(history, meta)}"
+        + (f"<h2>Model</h2>{summaries}" if summaries else "")
+        + "</body></html>\n")
     os.makedirs(out_dir, exist_ok=True)
     path = os.path.join(out_dir, REPORT)
     tmp = path + ".tmp"

@@ -16,6 +16,7 @@ import warnings
 import numpy
 
 from .. import backend
+from ..short_run import short_run_warning
 from ..data import CLASS_NAMES
 from .epoch_samples import GIF, animate, epoch_frames
 from .evaluation_figures import CAPTIONS as EVALUATION_CAPTIONS, evaluation_plan
@@ -26,6 +27,7 @@ from .latent_histograms import latent_histograms
 from .latent_scatter import latent_scatter, latent_scatter_cdf
 from .loss_curves import loss_curves
 from .morph import morph
+from .note import add_note
 from .reconstructions import reconstructions
 from .report import write_report
 from .samples import random_samples
@@ -33,21 +35,38 @@ from .samples import random_samples
 MAX_SCATTER = 5000  # points in scatters and histograms: enough to see the shape, quick to draw
 ATTRIBUTE_LABEL = 5  # Fashion-MNIST's "Sandal": the attribute of the arithmetic figure
 
-CAPTIONS = {
-    "reconstructions.png": "Test images (top) and their reconstructions (bottom): book figures 3-6, 3-16.",
-    "samples.png": "Decoded points z ~ N(0, I): book figures 3-8, 3-13, 3-18. A VAE's look like the "
-                   "data; a plain autoencoder's often do not.",
-    "latent_scatter.png": "Test-set embeddings coloured by label (never seen in training): figures 3-7, 3-14.",
-    "latent_scatter_cdf.png": "The same embeddings through the N(0, 1) CDF (p-values): figure 3-14, right.",
-    "latent_grid.png": "Decoded grid of the latent plane (normal quantiles 0.05 ... 0.95 for a VAE): "
-                       "the TF tutorial's manifold.",
-    "latent_grid_over_embeddings.png": "Decoded grid drawn over the embeddings: figure 3-9.",
-    "latent_histograms.png": "Each latent dimension of z against the N(0, 1) density: figure 3-17.",
-    "latent_arithmetic.png": "Adding multiples of an attribute vector (mean z with minus mean z "
-                             "without): figure 3-19.",
-    "morph.png": "Decoding the straight line between two encodings: figure 3-20.",
-    "loss_curves.png": "Training and validation losses per epoch.",
-    GIF: "The same 16 latent points decoded after each epoch (the TF tutorial's animation).",
+CAPTIONS = {  # what each figure shows; the source's figure after, for readers who have it
+    "reconstructions.png": "Ten test images (top) and what the model makes of them after squeezing "
+                           "each through its latent space (bottom): what the few latent numbers keep "
+                           "(shape, brightness) and lose (prints, texture). (Book figures 3-6, 3-16.)",
+    "samples.png": "New images: random points z drawn from the prior N(0, I), decoded. A VAE's look "
+                   "like the data, because its KL term pulled the encodings towards N(0, I); a plain "
+                   "autoencoder's often do not. (Book figures 3-8, 3-13, 3-18.)",
+    "latent_scatter.png": "Where the encoder puts each test image in the 2-D latent space, coloured by "
+                          "its label, which the model never saw: similar items land together. "
+                          "(Book figures 3-7, 3-14.)",
+    "latent_scatter_cdf.png": "The same points passed through the N(0, 1) cumulative distribution "
+                              "function: if the encodings followed the prior, they would fill the "
+                              "square evenly. (Book figure 3-14, right.)",
+    "latent_grid.png": "The decoder's answer at every point of a regular grid over the latent plane "
+                       "(for a VAE, at the N(0, 1) quantiles 0.05 ... 0.95): the map of what lives "
+                       "where, and how one kind of item turns into another. (The TensorFlow "
+                       "tutorial's manifold figure.)",
+    "latent_grid_over_embeddings.png": "A grid of decoded points drawn over the test images' "
+                                       "encodings: which picture each region of the latent space "
+                                       "stands for. (Book figure 3-9.)",
+    "latent_histograms.png": "Each latent dimension's values over the test images against the N(0, 1) "
+                             "density the KL term pulls them towards. (Book figure 3-17.)",
+    "latent_arithmetic.png": "Adding more and more of an attribute vector (the mean encoding of images "
+                             "with the attribute minus that of images without) to one encoding, then "
+                             "decoding. (Book figure 3-19.)",
+    "morph.png": "Decoding evenly spaced points on the straight line between two test images' "
+                 "encodings: one item morphs into the other. (Book figure 3-20.)",
+    "loss_curves.png": "Training and validation losses after each epoch: total, reconstruction and "
+                       "KL. A validation curve that turns up while training goes on down is "
+                       "overfitting.",
+    GIF: "The same 16 latent points decoded after each epoch: the images sharpen as training goes "
+         "on. (The TensorFlow tutorial's animation.)",
     **EVALUATION_CAPTIONS,  # when the run folder holds evaluation.json (`minivae evaluate`)
 }
 
@@ -125,6 +144,7 @@ def run_figures(model, out_dir, meta, val_x, val_labels, history, seed=0, grid_s
         if frames:
             plan.append((GIF, lambda p: animate(frames, p)))
         plan += evaluation_plan(out_dir)
+        warning = short_run_warning(meta, history)
         for name, draw in plan:
             path = os.path.join(out_dir, name)
             try:
@@ -133,6 +153,8 @@ def run_figures(model, out_dir, meta, val_x, val_labels, history, seed=0, grid_s
                 warnings.warn(f"run_figures: {name} was not drawn: {type(exc).__name__}: {exc}",
                               stacklevel=2)
                 continue
+            if warning and name.endswith(".png") and name not in EVALUATION_CAPTIONS:
+                add_note(path, warning)
             written.append(path)
     finally:
         backend.set_rng_state(state)

@@ -1,0 +1,51 @@
+"""Is a run too short for its figures to mean much? And the one sentence that says so.
+
+A VAE's first optimizer steps learn the mean image: every reconstruction,
+sample and grid cell is the same grey blob. Measured on 2 CPU cores
+(benchmarks/RESULTS.md, "How short a run still teaches"): the book's VAE
+decodes blobs after 100 steps (``--limit 10000``, one epoch), rough shapes after
+200-300, and recognisable trousers, boots, bags and pullovers after 600 (one
+epoch of the full 60,000 images, about 3 minutes). The other recipes are held to
+the same rule, one epoch of their full training set, and the report says so
+when a run took fewer steps.
+"""
+import math
+
+from . import recipes
+
+# training images of each data set when no --limit cuts them (CelebA's depends on the folder)
+FULL_TRAIN_IMAGES = {"fashion-mnist": 60_000, "mnist": 60_000, "mnist-binarized": 60_000,
+                     "cifar10": 50_000}
+
+
+def steps_needed(model):
+    """Optimizer steps the model's recipe needs before its images mean something (None: unknown)."""
+    recipe = recipes.RECIPES.get(model)
+    if recipe is None or recipe.dataset not in FULL_TRAIN_IMAGES:
+        return None
+    return math.ceil(FULL_TRAIN_IMAGES[recipe.dataset] / recipe.batch_size)
+
+
+def steps_taken(meta, history):
+    """Optimizer steps the run took: epochs trained x batches per epoch (None: unknown)."""
+    images = meta.get("train_images")
+    if images is None:  # a run written before meta recorded it
+        full = FULL_TRAIN_IMAGES.get(meta.get("dataset"))
+        limit = meta.get("limit")
+        images = full if limit is None else (limit if full is None else min(limit, full))
+    if images is None or not meta.get("batch_size"):
+        return None
+    return len(history) * math.ceil(images / meta["batch_size"])
+
+
+def short_run_warning(meta, history):
+    """One plain sentence when the run took fewer steps than its recipe needs; None otherwise."""
+    meta = meta or {}
+    needed, taken = steps_needed(meta.get("model")), steps_taken(meta, history or [])
+    if needed is None or taken is None or taken >= needed:
+        return None
+    model = meta["model"]
+    fix = "python3 dev.py train" if model == "fashion-vae" else f"minivae train --model {model}"
+    return (f"This run took {taken:,} training steps, and the {model} needs about {needed:,} "
+            "(one epoch of the full data set) before its images look like the data, so these "
+            f"figures show mostly blurry averages; train longer with `{fix}` (no --limit).")
