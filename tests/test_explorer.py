@@ -185,3 +185,14 @@ def test_train_writes_the_explorer_and_the_report_links_it(tmp_path, capsys):
 def test_explore_without_a_run_says_so(tmp_path, capsys):
     assert cli.main(["explore", str(tmp_path)]) == 2
     assert "minivae explore:" in capsys.readouterr().err
+
+
+def test_a_run_too_short_to_teach_says_so_in_one_sentence():
+    model = models.build("fashion-vae")
+    x = numpy.zeros((4, 1, 32, 32), numpy.float32)
+    meta = {**META, "batch_size": 100, "limit": 1000}
+    short = explorer_data(model, x, meta=meta, history=[{"total_loss": 1.0}])["shortRun"]
+    assert "10 training steps" in short and short.count(". ") == 0  # one sentence
+    full = explorer_data(model, x, meta={**META, "batch_size": 100}, history=[{"total_loss": 1.0}])
+    assert full["shortRun"] is None  # one epoch of all 60,000 images
+    assert explorer_data(model, x, meta=meta)["shortRun"] is None  # no history: nothing to say

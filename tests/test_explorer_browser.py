@@ -394,6 +394,8 @@ def test_drawing_on_the_canvas_updates_q_and_the_loss(browser, trained_book_vae,
     from selenium.webdriver.common.by import By
     model, _ = run_folder.load_run(str(trained_book_vae))
     open_page(browser, trained_book_vae / EXPLORER)
+    note = browser.find_element(By.ID, "short-run").text  # 300 images, batch 50: 6 steps
+    assert "6 training steps" in note and note.endswith(".")
     canvas = browser.find_element(By.ID, "input")
     browser.find_element(By.ID, "clear-input").click()
     blank = wait_for(lambda: explained_text(browser), lambda text: "your drawing" in text)

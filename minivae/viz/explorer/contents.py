@@ -11,6 +11,8 @@ Everything goes into one JSON object, ``explorer_data``:
     plane, points {u, v, labels}, classNames        the scatter: up to 5,000 test embeddings (z_mean)
     mean, directions, spread                        principal directions of the embeddings
     attributes [{name, vector}]                     mean z with the label minus mean z without it
+    shortRun                                        the report's sentence when the run was too short
+                                                    for its images to mean much (short_run), or None
     examples {z, images, labels}                    some test images (model inputs, shown in [0, 1]) and
                                                     their z_mean, to encode, pin and morph between
 
@@ -26,6 +28,7 @@ import numpy
 from ...data import CIFAR10_CLASSES, CLASS_NAMES
 from ...models import CVAE, VAE
 from ...recipes import RECIPES
+from ...short_run import short_run_warning
 from ..inference import encode, is_vae
 from .steps import decoder_steps, encoder_steps, output_range
 
@@ -118,8 +121,11 @@ def _labels(labels, attribute):
     return labels.astype(int), None, {}
 
 
-def explorer_data(model, val_x, val_labels=None, meta=None, seed=0):
-    """The page's JSON object (a dict) for ``model`` and its test images ``val_x`` (N, C, H, W)."""
+def explorer_data(model, val_x, val_labels=None, meta=None, seed=0, history=None):
+    """The page's JSON object (a dict) for ``model`` and its test images ``val_x`` (N, C, H, W).
+
+    history: the run's per-epoch records; with them the page says when the run was too short.
+    """
     meta = meta or {}
     name = meta.get("model", getattr(model, "name", "model"))
     dataset = meta.get("dataset") or (RECIPES[name].dataset if name in RECIPES else None)
@@ -159,6 +165,7 @@ def explorer_data(model, val_x, val_labels=None, meta=None, seed=0):
         "encoderParameters": int(sum(a.size for a in encoder_arrays.values())),
         "steps": steps, "encoderSteps": encoder, "tensors": tensors, "weights": weights,
         "loss": loss_terms(model),
+        "shortRun": None if history is None else short_run_warning(meta, history),
         "input": input_pipeline(model, dataset),
         "plane": plane,
         "points": {"u": _rounded(uv[:, 0]), "v": _rounded(uv[:, 1]),

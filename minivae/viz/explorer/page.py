@@ -32,18 +32,19 @@ def render(data):
     return page
 
 
-def write_explorer(model, path, val_x, val_labels=None, meta=None, seed=0):
+def write_explorer(model, path, val_x, val_labels=None, meta=None, seed=0, history=None):
     """Write the latent explorer of ``model`` to ``path`` (a file, or a folder to hold explorer.html).
 
     val_x: test images (N, C, H, W) whose z_mean the scatter shows (up to 5,000);
-    val_labels: their class labels, booleans for one attribute (meta["attribute"]), or None.
+    val_labels: their class labels, booleans for one attribute (meta["attribute"]), or None;
+    history: the run's per-epoch records, so that a run too short to teach says so (None: not known).
     Returns the file's path.
     """
     if len(val_x) == 0:
         raise ValueError("write_explorer: no test images were given; the scatter needs at least one")
     if os.path.isdir(path) or not path.endswith(".html"):
         path = os.path.join(path, EXPLORER)
-    page = render(explorer_data(model, val_x, val_labels, meta, seed))
+    page = render(explorer_data(model, val_x, val_labels, meta, seed, history))
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     tmp = path + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
