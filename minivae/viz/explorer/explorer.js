@@ -523,10 +523,11 @@ function showExplained() {
   ["kl_loss", spec.kind === "cvae" ? "log q(z|x) - log p(z) at z" : spec.kind === "autoencoder" ? "(none)"
     : "KL(q(z|x) || N(0, I)), closed form"],
   ["beta", ""], ["total_loss", "reconstruction_loss + kl_loss"]];
-  const cell = (terms, key) => (terms[key] === null ? "-" : fmt(terms[key], 3));
-  document.getElementById("loss").innerHTML = "<tr><th></th><th>at draw 1 (as training)</th><th>at z = z_mean</th><th></th></tr>" +
-    rows.map(([key, how]) => `<tr><td>${key}</td><td class="num" data-key="${key}">${cell(e.loss, key)}</td>` +
-      `<td class="num">${cell(e.lossAtMean, key)}</td><td class="small">${how}</td></tr>`).join("");
+  const cell = (terms, key) => `<td class="num">${terms[key] === null ? "-" : fmt(terms[key], 3)}</td>`;
+  const vae = Boolean(e.z_log_var);  // an autoencoder's one point: one column
+  document.getElementById("loss").innerHTML = (vae ? "<tr><th></th><th>at draw 1<br>(as training)</th><th>at z =<br>z_mean</th><th></th></tr>" : "") +
+    rows.filter(([key]) => vae || key !== "beta").map(([key, how]) => `<tr><td>${key}</td>${cell(e.loss, key)}` +
+      `${vae ? cell(e.lossAtMean, key) : ""}<td class="small">${how}</td></tr>`).join("");
   drawDimensions();
   drawScatter();
 }
@@ -697,7 +698,12 @@ function setup() {
   if (!DATA.isVae || plane.pca) document.getElementById("cdf-toggle").style.display = "none";
   if (plane.pca) makeSliders(); else document.getElementById("high-dim").style.display = "none";
   if (!plane.pca) document.getElementById("dims-box").style.display = "none";
-  if (!DATA.isVae) document.getElementById("new-draws").style.display = "none";
+  if (!DATA.isVae) {  // an autoencoder: one point per image, no distribution to draw from
+    document.getElementById("new-draws").style.display = "none";
+    document.getElementById("q-heading").textContent = "The encoder's point z for your image, its decoding and the loss";
+    document.getElementById("plane-caption").textContent = "Black: your image's z; red cross: the pointer.";
+    document.getElementById("draws-caption").firstChild.textContent = "Decoded from z. ";
+  }
   document.getElementById("pipeline").textContent = `${SOURCE.channels === 1 ? "grey" : "RGB"} ` +
     `${SOURCE.size}x${SOURCE.size} pixels, then ${DATA.input.pipeline.join(", ")}`;
 
