@@ -19,10 +19,11 @@ which computes exactly the two heads' outputs.
 """
 import numpy
 
+from ...models.cvae import SplitEncoder
+from ...models.vae_encoder import VAEEncoder
 from ...nn import (Activation, BatchNormalization, Conv2D, Conv2DTranspose, Dense, Flatten, LeakyReLU,
                    ReLU, Reshape, Sequential)
 from ...nn.activations import ACTIVATIONS
-from ...models.vae_encoder import VAEEncoder
 
 # activation name (as layers record it) -> the step; "linear" and None need none
 ACTIVATION_STEPS = {"relu": {"op": "relu"}, "sigmoid": {"op": "sigmoid"}, "tanh": {"op": "tanh"},
@@ -114,8 +115,8 @@ def _add_layer(layer, prefix, out):
         out.steps.append({"op": "linear", "layer": key, "weight": out.array(f"{key}.kernel", kernel),
                           "bias": out.array(f"{key}.bias", bias), "in_features": int(kernel.shape[0]),
                           "out_features": int(kernel.shape[1])})
-    elif isinstance(getattr(layer, "network", None), Sequential) and not hasattr(layer, "logits"):
-        _add_layer(layer.network, f"{name}.", out)  # the CVAE's SplitEncoder: z_mean, z_log_var in one
+    elif isinstance(layer, SplitEncoder):  # the CVAE's: one Dense(2 * latent_dim), z_mean then z_log_var
+        _add_layer(layer.network, f"{name}.", out)
     elif isinstance(getattr(layer, "network", None), Sequential) and hasattr(layer, "logits"):
         _add_layer(layer.network, f"{name}.", out)  # the CVAE's BernoulliDecoder: logits, then
         out.steps.append({"op": "sigmoid"})          # the sigmoid its forward applies
