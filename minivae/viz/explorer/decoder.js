@@ -75,7 +75,36 @@ function conv_taps(out_h, out_w, in_w, c_in, kh, kw, input_pixel) {
       start[r * out_w + c + 1] = x_offset.length;
     }
   }
-  return { start, x_offset: Int32Array.from(x_offset), w_offset: Int32Array.from(w_offset) };
+  // Pixels that read the same kernel offsets, from input pixels a fixed step apart (neighbours in
+  // a row for conv2d, every other pixel for conv_transpose2d), are computed as a pair: each weight
+  // read serves both. pairs: [p, q, q's input offset minus p's], or [p, -1, 0] alone.
+  const pairs = [], paired = new Uint8Array(out_h * out_w);
+  const same = (p, q) => {
+    const n = start[p + 1] - start[p];
+    if (start[q + 1] - start[q] !== n || n === 0) return null;
+    const delta = x_offset[start[q]] - x_offset[start[p]];
+    for (let t = 0; t < n; t++) {
+      if (w_offset[start[q] + t] !== w_offset[start[p] + t] || x_offset[start[q] + t] - x_offset[start[p] + t] !== delta) return null;
+    }
+    return delta;
+  };
+  for (let r = 0; r < out_h; r++) {
+    for (let c = 0; c < out_w; c++) {
+      const p = r * out_w + c;
+      if (paired[p]) continue;
+      let partner = -1, delta = 0;
+      for (const d of [1, 2]) {
+        const q = p + d;
+        if (c + d >= out_w || paired[q]) continue;
+        const found = same(p, q);
+        if (found !== null) { [partner, delta] = [q, found]; break; }
+      }
+      paired[p] = 1;
+      if (partner >= 0) paired[partner] = 1;
+      pairs.push(p, partner, delta);
+    }
+  }
+  return { start, x_offset: Int32Array.from(x_offset), w_offset: Int32Array.from(w_offset), pairs: Int32Array.from(pairs) };
 }
 
 // conv2d: (C_in, H, W) -> (C_out, out_h, out_w), out = floor((H + pads - kh) / sh) + 1
@@ -146,18 +175,51 @@ function pack_filters(weight, g, transposed) {
 
 // The convolution both conv2d and conv_transpose2d run, on n channels-last images:
 //   y[p, co] = bias[co] + sum over the taps t of pixel p, sum over ci of x[x_offset[t] + ci] * filter[co][w_offset[t] + ci]
-// Eight output channels at a time: each input value is read once for eight products, eight sums
-// that do not wait on each other.
+// A pair of pixels with the same kernel offsets (conv_taps) is computed four output channels at a
+// time: eight sums that do not wait on each other, each weight read once for two products. A
+// pixel alone goes eight channels at a time, each input value read once for eight products.
 function convolve(x, in_size, y, out_size, n, taps, filters, bias, c_in, c_out) {
-  const { start, x_offset, w_offset } = taps;
+  const { start, x_offset, w_offset, pairs } = taps;
   const filter = filters.length / c_out;  // kh * kw * C_in
-  const pixels = start.length - 1;
   for (let e = 0; e < n; e++) {
     const xe = e * in_size;
-    for (let p = 0; p < pixels; p++) {
+    for (let g = 0; g < pairs.length; g += 3) {
+      const p = pairs[g], q = pairs[g + 1], delta = pairs[g + 2];
       const t0 = start[p], t1 = start[p + 1], yp = e * out_size + p * c_out;
       let co = 0;
-      for (; co + 8 <= c_out; co += 8) {
+      if (q >= 0) {  // two pixels, four channels: eight sums, each weight read once for two
+        const yq = e * out_size + q * c_out;
+        for (; co + 4 <= c_out; co += 4) {
+          let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+          const f0 = co * filter;
+          for (let t = t0; t < t1; t++) {
+            const xp = xe + x_offset[t], xq = xp + delta, w0 = f0 + w_offset[t];
+            for (let ci = 0; ci < c_in; ci++) {
+              const u = x[xp + ci], v = x[xq + ci], w = w0 + ci;
+              const k0 = filters[w], k1 = filters[w + filter], k2 = filters[w + 2 * filter], k3 = filters[w + 3 * filter];
+              a0 += u * k0; a1 += u * k1; a2 += u * k2; a3 += u * k3;
+              b0 += v * k0; b1 += v * k1; b2 += v * k2; b3 += v * k3;
+            }
+          }
+          if (bias) {
+            a0 += bias[co]; a1 += bias[co + 1]; a2 += bias[co + 2]; a3 += bias[co + 3];
+            b0 += bias[co]; b1 += bias[co + 1]; b2 += bias[co + 2]; b3 += bias[co + 3];
+          }
+          y[yp + co] = a0; y[yp + co + 1] = a1; y[yp + co + 2] = a2; y[yp + co + 3] = a3;
+          y[yq + co] = b0; y[yq + co + 1] = b1; y[yq + co + 2] = b2; y[yq + co + 3] = b3;
+        }
+        for (let c = co; c < c_out; c++) {  // the last C_out % 4 channels of both
+          let a = bias ? bias[c] : 0, b = a;
+          const f = c * filter;
+          for (let t = t0; t < t1; t++) {
+            const xp = xe + x_offset[t], xq = xp + delta, wo = f + w_offset[t];
+            for (let ci = 0; ci < c_in; ci++) { a += x[xp + ci] * filters[wo + ci]; b += x[xq + ci] * filters[wo + ci]; }
+          }
+          y[yp + c] = a; y[yq + c] = b;
+        }
+        continue;
+      }
+      for (; co + 8 <= c_out; co += 8) {  // one pixel, eight channels
         let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
         const f0 = co * filter;
         for (let t = t0; t < t1; t++) {
