@@ -40,7 +40,7 @@ def overview(run_dir, path, width=900):
         out.paste(row, (0, y))
         y += row.height
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    out.quantize(colors=128).save(path, format="PNG", optimize=True)  # small enough for a README
+    out.quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(path, format="PNG", optimize=True)  # small for README
     return path
 
 
