@@ -9,8 +9,9 @@ gives the same page size and decode time as a trained one (weights are weights).
 Timing, in the page as a learner's pointer meets it: ``await window.minivae.decode(zs)``
 from the main thread, the worker's pass and both messages included, one latent vector
 at a time (the pointer) and ten at once (the morphing strip), and
-``await window.minivae.encode([image])`` for one image (your drawing): three warm-up
-calls, then the median of --repeat (at least 20). Prints a markdown table and writes
+``await window.minivae.encode([image])`` for one image (your drawing): ten warm-up
+calls (the page has just started its worker and compiled nothing yet), then the median
+of --repeat (at least 20). Prints a markdown table and writes
 JSON (--json).
 """
 import argparse
@@ -37,20 +38,20 @@ CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
          "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 
-# (n, repeat) -> ms per image of each timed call, after three warm-up calls
+# (what, n, repeat) -> ms per image of each timed call, after ten warm-up calls
 TIME = """
 const [what, n, repeat, done] = arguments;
 const [dim, shape] = [window.minivae.latentDim, window.minivae.imageShape];
 const size = shape.reduce((a, b) => a * b, 1);
 (async () => {
   const times = [];
-  for (let r = 0; r < repeat + 3; r++) {
+  for (let r = 0; r < repeat + 10; r++) {
     const inputs = what === "decode"
       ? Array.from({length: n}, () => Array.from({length: dim}, () => 2 * Math.random() - 1))
       : Array.from({length: n}, () => Array.from({length: size}, () => Math.random()));
     const start = performance.now();
     await window.minivae[what](inputs);
-    if (r >= 3) times.push((performance.now() - start) / n);
+    if (r >= 10) times.push((performance.now() - start) / n);
   }
   return times;
 })().then(done, (error) => done(String(error)));

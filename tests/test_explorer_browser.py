@@ -241,7 +241,7 @@ def input_range(model):
     return (-1.0, 1.0) if model.name == "cifar-vae" else (0.0, 1.0)  # CIFAR's inputs are [-1, 1]
 
 
-def test_images(model, n, seed=0):
+def random_images(model, n, seed=0):
     """n random images in the model's input range, and the same in [0, 1] as the page takes them."""
     low, high = input_range(model)
     unit = numpy.random.default_rng(seed).random((n,) + tuple(model.input_shape), dtype=numpy.float32)
@@ -273,7 +273,7 @@ def fresh_page(tmp_path, name, n=20):
     backend.manual_seed(1)
     model = models.build(name)
     scramble_all_batch_norms(model)
-    x, _ = test_images(model, n, seed=5)
+    x, _ = random_images(model, n, seed=5)
     path = write_explorer(model, str(tmp_path), x, numpy.arange(n) % 10, {"model": name})
     return model, path
 
@@ -282,7 +282,7 @@ def fresh_page(tmp_path, name, n=20):
 def test_fresh_encoders_match_minivae_in_the_browser(browser, tmp_path, name):
     model, path = fresh_page(tmp_path, name)
     open_page(browser, path)
-    x, unit = test_images(model, 3, seed=6)
+    x, unit = random_images(model, 3, seed=6)
     got = page_call(browser, "window.minivae.encode(args[0])", unit.reshape(3, -1).tolist())
     z_mean, z_log_var = minivae_encode(model, x)
     page_mean = numpy.array([q["z_mean"] for q in got])
@@ -305,7 +305,7 @@ def python_losses(model, x, eps, monkeypatch):
 def test_the_pages_loss_terms_are_the_models_training_loss(browser, tmp_path, name, monkeypatch):
     model, path = fresh_page(tmp_path, name)
     open_page(browser, path)
-    x, unit = test_images(model, 1, seed=7)
+    x, unit = random_images(model, 1, seed=7)
     if model.name in ("fashion-vae", "mlp-vae", "cvae"):  # their data: pixels in [0, 1], binarized for cvae
         x = unit = (unit > 0.6).astype(numpy.float32)
     dim = model.config["latent_dim"]
@@ -321,7 +321,7 @@ def test_the_pages_loss_terms_are_the_models_training_loss(browser, tmp_path, na
 def test_the_autoencoders_loss_is_its_reconstruction_alone(browser, tmp_path):
     model, path = fresh_page(tmp_path, "fashion-autoencoder")
     open_page(browser, path)
-    x, unit = test_images(model, 1, seed=7)
+    x, unit = random_images(model, 1, seed=7)
     got = page_call(browser, "window.minivae.loss(args[0], null)", unit[0].ravel().tolist())
     expected = model.test_step(x)
     assert got["reconstruction_loss"] == pytest.approx(expected["reconstruction_loss"], rel=1e-4)
