@@ -5,7 +5,7 @@
     minivae generate --checkpoint runs/fashion-vae
     minivae report runs/fashion-vae
     minivae evaluate runs/fashion-vae            # ELBO, IWAE_K, active units -> evaluation.json
-    minivae explore runs/fashion-vae             # explorer.html: the decoder running in the browser
+    minivae explore runs/fashion-vae             # explorer.html: the encoder and decoder in the browser
     minivae bench
     minivae exercise check tutorials/exercises/01_sigmoid.py
     minivae info
@@ -163,8 +163,9 @@ def build_parser():
     _data_option(p)
     _backend_option(p)
     _evaluate_parser(sub)
-    p = _run_dir_parser(sub, "explore", "write a run's explorer.html: move through the latent "
-                        "space in the browser, the decoder running in the page")
+    p = _run_dir_parser(sub, "explore", "write a run's explorer.html: draw or drop an image and "
+                        "watch q(z|x), its draws and its loss; move through the latent space, the "
+                        "encoder and decoder running in the page")
     p.add_argument("--out", default=None, metavar="FILE", help="the page to write "
                    "(unset: RUN_DIR/explorer.html)")
     _data_option(p)

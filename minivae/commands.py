@@ -39,7 +39,7 @@ def train(args):
     _banner(recipe, args.model, described, train_x, val_x, settings, out)
     history = _fit(args, recipe, model, optimizer, train_x, val_x, settings, meta, out)
     if not args.no_figures:
-        _explorer(model, out, meta, val_x, val_labels)
+        _explorer(model, out, meta, val_x, val_labels, history)
         _figures(model, out, meta, val_x, val_labels, history)
     _closing(out, meta, history)
 
@@ -157,11 +157,11 @@ def _figures(model, out, meta, val_x, val_labels, history):
         print(f"figure: {path}", flush=True)
 
 
-def _explorer(model, out, meta, val_x, val_labels):
+def _explorer(model, out, meta, val_x, val_labels, history):
     """explorer.html, written before the report so that report.html links to it."""
     from .viz.explorer import write_explorer
     try:
-        print(f"explorer: {write_explorer(model, out, val_x, val_labels, meta)}", flush=True)
+        print(f"explorer: {write_explorer(model, out, val_x, val_labels, meta, history=history)}", flush=True)
     except Exception as exc:  # e.g. a layer decoder.js lacks: the run still gets its report
         print(f"explorer: not written: {type(exc).__name__}: {exc}", flush=True)
 
@@ -300,10 +300,11 @@ def _evaluation_images(meta, path):
     images, _ = load_validation(meta, path)
     return images
 def explore(args):
-    """`minivae explore DIR`: write the run's explorer.html (the decoder running in the page)."""
-    from .run_folder import load_validation
+    """`minivae explore DIR`: write the run's explorer.html (the encoder and decoder running in the page)."""
+    from .run_folder import load_history, load_validation
     from .viz.explorer import write_explorer
     _backend(args.backend)
     model, meta = load_run(args.run_dir)
     val_x, val_labels = load_validation(meta, args.data)
-    print(write_explorer(model, args.out or run_dir(args.run_dir), val_x, val_labels, meta))
+    print(write_explorer(model, args.out or run_dir(args.run_dir), val_x, val_labels, meta,
+                         history=load_history(args.run_dir)))

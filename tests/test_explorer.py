@@ -12,8 +12,10 @@ import numpy
 import pytest
 
 from minivae import cli, data, models, nn
-from minivae.viz.explorer import EXPLORER, decoder_steps, explorer_data, render, write_explorer
-from minivae.viz.explorer.contents import MAX_POINTS, pack_weights, principal_directions
+from minivae.data import preprocess
+from minivae.viz.explorer import EXPLORER, decoder_steps, encoder_steps, explorer_data, render, write_explorer
+from minivae.viz.explorer.contents import (MAX_POINTS, N_EXAMPLES, PIPELINES, loss_terms, pack_weights,
+                                           principal_directions)
 
 META = {"model": "fashion-vae", "dataset": "fashion-mnist"}
 
@@ -33,6 +35,49 @@ def test_every_models_decoder_becomes_steps_holding_all_its_weights(name):
     used = {s[k] for s in steps for k in ("weight", "bias", "running_mean", "running_var") if s.get(k)}
     assert used == set(arrays)
     assert steps[0]["op"] == "linear" and steps[0]["in_features"] == model.config["latent_dim"]
+
+
+@pytest.mark.parametrize("name", list(models.MODELS))
+def test_every_models_encoder_becomes_steps_ending_in_its_heads(name):
+    model = models.build(name)
+    steps, arrays = encoder_steps(model.encoder)
+    assert sum(a.size for a in arrays.values()) == model.encoder.count_params()
+    dim = model.config["latent_dim"]
+    last = steps[-1]
+    assert last["op"] == "linear"  # z_mean and z_log_var side by side; the autoencoder's z alone
+    assert last["out_features"] == (dim if name == "fashion-autoencoder" else 2 * dim)
+
+
+def test_the_book_vaes_two_heads_become_one_linear_step_with_both_kernels():
+    model = models.build("fashion-vae")
+    steps, arrays = encoder_steps(model.encoder)
+    head = steps[-1]
+    kernel = arrays[head["weight"]]
+    numpy.testing.assert_array_equal(kernel[:, :2], model.encoder.z_mean.kernel.numpy())
+    numpy.testing.assert_array_equal(kernel[:, 2:], model.encoder.z_log_var.kernel.numpy())
+    assert [s["op"] for s in steps] == ["conv2d", "relu"] * 3 + ["reshape", "linear"]
+
+
+def test_each_models_loss_is_described_as_its_source_defines_it():
+    assert loss_terms(models.build("fashion-vae")) == {"kind": "vae", "reconstruction": "bce", "beta": 500.0}
+    assert loss_terms(models.build("faces-vae")) == {"kind": "vae", "reconstruction": "mse", "beta": 2000.0}
+    assert loss_terms(models.build("cifar-vae"))["beta"] == 3072.0
+    assert loss_terms(models.build("cvae")) == {"kind": "cvae"}
+    assert loss_terms(models.build("fashion-autoencoder"))["kind"] == "autoencoder"
+
+
+@pytest.mark.parametrize("dataset", list(PIPELINES))
+def test_each_pipeline_is_minivae_datas_own_steps(dataset):
+    """The page's steps are functions of minivae.data.preprocess, and applied in order to the stored
+    uint8 pixels they give what the loader gives (checked in the browser in test_explorer_browser)."""
+    channels, size, pipeline = PIPELINES[dataset]
+    pixels = numpy.random.default_rng(0).integers(0, 256, (2, channels, size or 32, size or 32), dtype=numpy.uint8)
+    x = pixels
+    for name in pipeline:
+        x = getattr(preprocess, name)(x)
+    if dataset == "fashion-mnist":
+        numpy.testing.assert_array_equal(x, preprocess.book_preprocess(pixels[:, 0]))
+    assert x.dtype == numpy.float32 and x.ndim == 4
 
 
 def test_the_book_vae_decoder_reads_as_example_3_4():
@@ -96,7 +141,8 @@ def test_the_book_vae_page_is_one_offline_file_under_5_mb(tmp_path):
     assert len(found["points"]["u"]) == MAX_POINTS and found["plane"] == "latent"
     assert found["latentDim"] == 2 and found["imageShape"] == [1, 32, 32] and found["isVae"]
     assert found["classNames"][5] == "Sandal" and found["parameters"] == 246273
-    assert "function conv_transpose2d(" in page and "window.minivae = {" in page
+    assert "function conv_transpose2d_geometry(" in page and "window.minivae = {" in page
+    assert "new Worker(URL.createObjectURL(new Blob(" in page  # the model runs in a worker made in the page
 
 
 def test_a_wide_space_is_shown_through_its_principal_directions_with_an_attribute():
@@ -107,9 +153,11 @@ def test_a_wide_space_is_shown_through_its_principal_directions_with_an_attribut
     assert found["plane"] == "pca" and len(found["directions"]) == 8 and len(found["mean"]) == 16
     assert found["classNames"] == ["not Smiling", "Smiling"]
     assert [a["name"] for a in found["attributes"]] == ["Smiling"]
-    assert len(found["examples"]["z"]) == 12
+    assert len(found["examples"]["z"]) == N_EXAMPLES and found["examples"]["labels"][:4] == [0, 1, 0, 1]
     images = numpy.frombuffer(base64.b64decode(found["examples"]["images"]), numpy.uint8)
-    assert images.size == 12 * 3 * 32 * 32
+    assert images.size == N_EXAMPLES * 3 * 32 * 32
+    assert found["input"] == {"channels": 3, "size": 32, "pipeline": ["scale_to_unit"]}  # CelebA's loader
+    assert found["loss"]["reconstruction"] == "mse" and found["encoderSteps"][-1]["out_features"] == 32
 
 
 def test_script_text_cannot_end_the_data_block():
@@ -138,3 +186,14 @@ def test_train_writes_the_explorer_and_the_report_links_it(tmp_path, capsys):
 def test_explore_without_a_run_says_so(tmp_path, capsys):
     assert cli.main(["explore", str(tmp_path)]) == 2
     assert "minivae explore:" in capsys.readouterr().err
+
+
+def test_a_run_too_short_to_teach_says_so_in_one_sentence():
+    model = models.build("fashion-vae")
+    x = numpy.zeros((4, 1, 32, 32), numpy.float32)
+    meta = {**META, "batch_size": 100, "limit": 1000}
+    short = explorer_data(model, x, meta=meta, history=[{"total_loss": 1.0}])["shortRun"]
+    assert "10 training steps" in short and short.count(". ") == 0  # one sentence
+    full = explorer_data(model, x, meta={**META, "batch_size": 100}, history=[{"total_loss": 1.0}])
+    assert full["shortRun"] is None  # one epoch of all 60,000 images
+    assert explorer_data(model, x, meta=meta)["shortRun"] is None  # no history: nothing to say

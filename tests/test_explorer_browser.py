@@ -1,4 +1,5 @@
-"""explorer.html in real headless Chromium: the page's decoder against minivae's, and the pointer.
+"""explorer.html in real headless Chromium: the page's encoder, decoder and loss against minivae's,
+the input a learner gives it, and the pointer.
 
 Driven by Selenium through Debian's chromium-driver (`.ci/run` installs it). One browser
 serves the whole module. Every case opens the page from file://, as a learner would.
@@ -13,6 +14,7 @@ import numpy
 import pytest
 
 from minivae import backend, cli, data, models, nn, run_folder, viz
+from minivae.autograd import Tensor
 from minivae.viz.explorer import EXPLORER, write_explorer
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
@@ -54,6 +56,16 @@ def open_page(browser, path):
     browser.get("file://" + os.path.abspath(path))
     assert browser.execute_script("return typeof window.minivae") == "object", \
         f"{path} did not define window.minivae; browser log: {browser.get_log('browser')}"
+
+
+def page_call(browser, script, *args):
+    """Await a Promise made by ``script`` (a JavaScript expression of args[0], args[1], ...) in the page."""
+    result = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1]; const args = arguments;"
+        f"Promise.resolve().then(() => {script})"
+        "  .then((value) => done({value}), (error) => done({error: String(error)}));", *args)
+    assert "error" not in result, f"{script} failed in the page: {result['error']}"
+    return result["value"]
 
 
 def page_decode(browser, zs):
@@ -164,7 +176,8 @@ def test_the_trained_book_vae_page_follows_the_pointer(browser, trained_book_vae
     blank = browser.execute_script("return document.getElementById('morph').toDataURL()")
     ActionChains(browser).move_to_element_with_offset(scatter, -150, 120).click() \
         .move_to_element_with_offset(scatter, 150, -120).click().perform()
-    morph = browser.execute_script("return document.getElementById('morph').toDataURL()")
+    morph = wait_for(lambda: browser.execute_script("return document.getElementById('morph').toDataURL()"),
+                     lambda picture: picture != blank)  # the strip is decoded in the worker
     assert morph != blank, "two pins did not draw the morphing strip"
     plane = browser.execute_script("return document.getElementById('scatter').toDataURL()")
     browser.find_element(By.ID, "cdf").click()  # the CDF view redraws the plane in [0, 1]^2
@@ -220,3 +233,228 @@ def test_the_trained_faces_vae_page_matches_and_has_its_sliders(browser, tmp_pat
     shot = tmp_path / "faces-vae-explorer.png"
     browser.save_screenshot(str(shot))
     print(f"screenshot: {shot}")
+
+
+# ---------------------------------------------------------------- the encoder and the loss
+
+def input_range(model):
+    return (-1.0, 1.0) if model.name == "cifar-vae" else (0.0, 1.0)  # CIFAR's inputs are [-1, 1]
+
+
+def random_images(model, n, seed=0):
+    """n random images in the model's input range, and the same in [0, 1] as the page takes them."""
+    low, high = input_range(model)
+    unit = numpy.random.default_rng(seed).random((n,) + tuple(model.input_shape), dtype=numpy.float32)
+    return (unit * (high - low) + low).astype(numpy.float32), unit
+
+
+def minivae_encode(model, x):
+    """(z_mean, z_log_var or None) of minivae's own encoder, in inference mode."""
+    with viz.inference.inference(model):
+        code = model.encoder(Tensor(x))
+    if isinstance(code, tuple):
+        return code[0].numpy(), code[1].numpy()
+    return code.numpy(), None
+
+
+def scramble_all_batch_norms(model, seed=0):
+    scramble_batch_norms(model, seed)
+    rng = numpy.random.default_rng(seed + 1)
+    for _, layer in model.encoder.named_modules():
+        if isinstance(layer, nn.BatchNormalization):
+            c = layer.gamma.shape[0]
+            layer.gamma.data[...] = rng.uniform(0.5, 1.5, c)
+            layer.beta.data[...] = rng.normal(0, 0.2, c)
+            layer.moving_mean[...] = rng.normal(0, 0.1, c)
+            layer.moving_variance[...] = rng.uniform(0.05, 2.0, c)
+
+
+def fresh_page(tmp_path, name, n=20):
+    backend.manual_seed(1)
+    model = models.build(name)
+    scramble_all_batch_norms(model)
+    x, _ = random_images(model, n, seed=5)
+    path = write_explorer(model, str(tmp_path), x, numpy.arange(n) % 10, {"model": name})
+    return model, path
+
+
+@pytest.mark.parametrize("name", list(models.MODELS))
+def test_fresh_encoders_match_minivae_in_the_browser(browser, tmp_path, name):
+    model, path = fresh_page(tmp_path, name)
+    open_page(browser, path)
+    x, unit = random_images(model, 3, seed=6)
+    got = page_call(browser, "window.minivae.encode(args[0])", unit.reshape(3, -1).tolist())
+    z_mean, z_log_var = minivae_encode(model, x)
+    page_mean = numpy.array([q["z_mean"] for q in got])
+    assert numpy.abs(page_mean - z_mean).max() <= TOLERANCE, f"z_mean: max |page - minivae| = {numpy.abs(page_mean - z_mean).max()}"
+    if z_log_var is None:  # the autoencoder: one point, no distribution
+        assert all(q["z_log_var"] is None for q in got)
+    else:
+        page_log_var = numpy.array([q["z_log_var"] for q in got])
+        assert numpy.abs(page_log_var - z_log_var).max() <= TOLERANCE
+    assert z_mean.std() > 0
+
+
+def python_losses(model, x, eps, monkeypatch):
+    """model.test_step on the one image x, with its Sampling layer drawing ``eps``."""
+    monkeypatch.setattr(backend, "randn", lambda shape, dtype, xp: xp.asarray(eps, dtype=dtype).reshape(shape))
+    return model.test_step(x[None])
+
+
+@pytest.mark.parametrize("name", [n for n in models.MODELS if n != "fashion-autoencoder"])
+def test_the_pages_loss_terms_are_the_models_training_loss(browser, tmp_path, name, monkeypatch):
+    model, path = fresh_page(tmp_path, name)
+    open_page(browser, path)
+    x, unit = random_images(model, 1, seed=7)
+    if model.name in ("fashion-vae", "mlp-vae", "cvae"):  # their data: pixels in [0, 1], binarized for cvae
+        x = unit = (unit > 0.6).astype(numpy.float32)
+    dim = model.config["latent_dim"]
+    for eps in (numpy.random.default_rng(8).normal(size=dim).astype(numpy.float32), numpy.zeros(dim, numpy.float32)):
+        expected = python_losses(model, x[0], eps, monkeypatch)
+        got = page_call(browser, "window.minivae.loss(args[0], args[1])", unit[0].ravel().tolist(), eps.tolist())
+        for key in ("reconstruction_loss", "kl_loss", "total_loss"):
+            assert got[key] == pytest.approx(expected[key], rel=1e-4, abs=1e-4), key
+        beta = getattr(model, "beta", None) if model.name != "cvae" else None
+        assert got["beta"] == beta
+
+
+def test_the_autoencoders_loss_is_its_reconstruction_alone(browser, tmp_path):
+    model, path = fresh_page(tmp_path, "fashion-autoencoder")
+    open_page(browser, path)
+    x, unit = random_images(model, 1, seed=7)
+    got = page_call(browser, "window.minivae.loss(args[0], null)", unit[0].ravel().tolist())
+    expected = model.test_step(x)
+    assert got["reconstruction_loss"] == pytest.approx(expected["reconstruction_loss"], rel=1e-4)
+    assert got["kl_loss"] == 0 and got["total_loss"] == got["reconstruction_loss"] and got["beta"] is None
+
+
+# ---------------------------------------------------------------- the learner's image
+
+def write_png(path, shape, seed):
+    from PIL import Image
+    pixels = numpy.random.default_rng(seed).integers(0, 256, shape, dtype=numpy.uint8)
+    Image.fromarray(pixels).save(path)
+    return path
+
+
+def choose_file(browser, path):
+    from selenium.webdriver.common.by import By
+    before = page_call(browser, "window.minivae.input()")
+    browser.find_element(By.ID, "file").send_keys(str(path))
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        now = page_call(browser, "window.minivae.input()")
+        if now != before:
+            return numpy.array(now, dtype=numpy.float32)
+        time.sleep(0.05)
+    raise AssertionError(f"choosing {path} did not change the page's input")
+
+
+# Pillow resizes in two passes, rows and columns, each rounded to 8 bits; which comes first
+# depends on its version (and, in Pillow 13, on the shape), and moves a pixel by one grey level.
+GREY_LEVEL = 1 / 255 + 1e-6
+
+
+@pytest.mark.parametrize("shape, tolerance", [((32, 80, 3), 1e-6), ((75, 32, 3), 1e-6),  # one pass: exact
+                                              ((53, 41, 3), GREY_LEVEL), ((100, 70, 3), GREY_LEVEL)])
+def test_a_dropped_photo_is_preprocessed_as_load_image_folder_does(browser, tmp_path, shape, tolerance):
+    model, path = fresh_page(tmp_path / "page", "faces-vae")
+    open_page(browser, path)
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    photo = write_png(folder / "face.png", shape, seed=9)  # (height, width, RGB), resized to 32x32
+    got = choose_file(browser, photo).reshape(3, 32, 32)
+    expected = data.load_image_folder(str(folder), image_size=32).images[0]
+    assert numpy.abs(got - expected).max() <= tolerance, "the page's bilinear resize differs from Pillow's"
+    shown = wait_for(lambda: explained_text(browser), lambda text: "face.png" in text)
+    assert "face.png" in shown, "the page did not show q(z|x) of the chosen file"
+
+
+def test_a_dropped_picture_becomes_a_fashion_mnist_input(browser, tmp_path):
+    from PIL import Image
+    model, path = fresh_page(tmp_path / "page", "fashion-vae")
+    open_page(browser, path)
+    photo = write_png(tmp_path / "shirt.png", (70, 90, 3), seed=10)
+    got = choose_file(browser, photo).reshape(1, 32, 32)
+    with Image.open(photo) as img:  # grey as Pillow's convert("L"), 28x28 as the data, then the book's steps
+        grey = numpy.asarray(img.convert("L").resize((28, 28), Image.BILINEAR), dtype=numpy.uint8)
+    expected = data.book_preprocess(grey[None])[0]
+    assert numpy.abs(got - expected).max() <= GREY_LEVEL
+
+
+# ---------------------------------------------------------------- the trained book VAE, live
+
+def explained_text(browser):
+    return browser.execute_script("return document.getElementById('q-text').textContent + "
+                                  "document.getElementById('loss').textContent")
+
+
+def test_drawing_on_the_canvas_updates_q_and_the_loss(browser, trained_book_vae, tmp_path):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    model, _ = run_folder.load_run(str(trained_book_vae))
+    open_page(browser, trained_book_vae / EXPLORER)
+    note = browser.find_element(By.ID, "short-run").text  # 300 images, batch 50: 6 steps
+    assert "6 training steps" in note and note.endswith(".")
+    canvas = browser.find_element(By.ID, "input")
+    browser.find_element(By.ID, "clear-input").click()
+    blank = wait_for(lambda: explained_text(browser), lambda text: "your drawing" in text)
+    ActionChains(browser).move_to_element_with_offset(canvas, -60, -70).click_and_hold() \
+        .move_by_offset(40, 60).move_by_offset(40, 60).move_by_offset(20, -80).release().perform()
+    drawn = wait_for(lambda: explained_text(browser), lambda text: text != blank)
+    assert drawn != blank, "drawing did not change q(z|x) or the loss"
+    x = numpy.array(page_call(browser, "window.minivae.input()"), numpy.float32).reshape(1, 1, 32, 32)
+    assert x.sum() > 10 and x[0, 0, :2].sum() == 0  # ink, inside the book's 2-pixel zero padding
+    z_mean, z_log_var = minivae_encode(model, x)
+    got = page_call(browser, "window.minivae.encode([args[0]])", x.ravel().tolist())[0]
+    assert numpy.abs(numpy.array(got["z_mean"]) - z_mean[0]).max() <= TOLERANCE
+    shown = browser.execute_script("return document.getElementById('q-text').textContent")
+    assert f"{z_mean[0, 0]:.2f}" in shown  # the page shows this image's z_mean
+    browser.find_element(By.ID, "invert-input").click()
+    assert wait_for(lambda: explained_text(browser), lambda text: text != drawn) != drawn
+    shot = tmp_path / "fashion-vae-drawn.png"
+    browser.save_screenshot(str(shot))
+    print(f"screenshot: {shot}")
+
+
+def wait_for(read, done, timeout=20):
+    deadline = time.time() + timeout
+    value = read()
+    while not done(value) and time.time() < deadline:
+        time.sleep(0.05)
+        value = read()
+    return value
+
+
+SWEEP = """
+const [seconds, done] = [arguments[0], arguments[arguments.length - 1]];
+const long = [];
+const observer = new PerformanceObserver((list) => list.getEntries().forEach((e) => long.push(e.duration)));
+observer.observe({entryTypes: ["longtask"]});
+const scatter = document.getElementById("scatter"), box = scatter.getBoundingClientRect();
+const before = window.minivae.lastDecodeMs;
+let moves = 0;
+const start = performance.now();
+function step(now) {
+  const t = (now - start) / (seconds * 1000);
+  if (t >= 1) {
+    setTimeout(() => { observer.disconnect(); done({long, moves, last: window.minivae.lastDecodeMs, before}); }, 300);
+    return;
+  }
+  const x = box.left + 50 + 420 * t, y = box.top + 260 + 200 * Math.sin(6 * Math.PI * t);
+  scatter.dispatchEvent(new MouseEvent("mousemove", {clientX: x, clientY: y, bubbles: true}));
+  moves++;
+  requestAnimationFrame(step);
+}
+requestAnimationFrame(step);
+"""
+
+
+def test_moving_across_the_plane_never_blocks_the_page(browser, trained_book_vae):
+    open_page(browser, trained_book_vae / EXPLORER)
+    page_call(browser, "window.minivae.decode([[0, 0]])")  # the worker is up
+    first = decoded_picture(browser)
+    result = browser.execute_async_script(SWEEP, 2)
+    assert result["moves"] > 30, f"only {result['moves']} animation frames in 2 s"
+    assert not [d for d in result["long"] if d > 100], f"main-thread tasks over 100 ms: {result['long']}"
+    assert decoded_picture(browser) != first

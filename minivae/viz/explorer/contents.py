@@ -1,13 +1,20 @@
-"""What the page holds: the decoder's steps and weights, and the test set's embeddings.
+"""What the page holds: the encoder's and decoder's steps and weights, and the test set's embeddings.
 
 Everything goes into one JSON object, ``explorer_data``:
 
     latentDim, imageShape [C, H, W], outputRange    what decode() takes and gives
-    steps, tensors, weights                         the decoder (steps.py), weights as base64 float32
+    inputRange                                      the model's input range: encode() maps [0, 1] to it
+    steps, encoderSteps, tensors, weights           the decoder and encoder (steps.py), weights as base64
+                                                    float32 (one buffer for both)
+    loss                                            how the model's training loss is made (loss_terms)
+    input {channels, size, pipeline}                how the loader makes a model input from stored pixels
     plane, points {u, v, labels}, classNames        the scatter: up to 5,000 test embeddings (z_mean)
     mean, directions, spread                        principal directions of the embeddings
     attributes [{name, vector}]                     mean z with the label minus mean z without it
-    examples {z, images}                            a few test images and their z_mean, to morph between
+    shortRun                                        the report's sentence when the run was too short
+                                                    for its images to mean much (short_run), or None
+    examples {z, images, labels}                    some test images (model inputs, shown in [0, 1]) and
+                                                    their z_mean, to encode, pin and morph between
 
 In a 2-D latent space the scatter shows z_mean itself ("plane": "latent"). A wider space
 is shown through its first two principal directions ("plane": "pca"): 5,000 faces' 200-d
@@ -19,14 +26,60 @@ import base64
 import numpy
 
 from ...data import CIFAR10_CLASSES, CLASS_NAMES
+from ...recipes import RECIPES
+from ...short_run import short_run_warning
 from ..inference import encode
-from .steps import decoder_steps, output_range
+from .steps import decoder_steps, encoder_steps, output_range
 
 MAX_POINTS = 5000  # embeddings in the scatter, as in the run's scatter figure
 MAX_DIRECTIONS = 8  # principal directions given a slider
-N_EXAMPLES = 12  # test images offered for morphing
+N_EXAMPLES = 24  # test images offered as input and for morphing
 CLASS_NAMES_OF = {"fashion-mnist": list(CLASS_NAMES), "mnist": [str(d) for d in range(10)],
                   "mnist-binarized": [str(d) for d in range(10)], "cifar10": list(CIFAR10_CLASSES)}
+
+
+# How each data set's loader turns its stored pixels (uint8, `channels` x size x size) into the
+# model's input: the functions of minivae.data.preprocess it applies, in order. The page runs the
+# same steps on a drawn image or a dropped file (resized to the stored size first, as
+# load_image_folder does it: Pillow's bilinear filter). size None: the model's own input size.
+PIPELINES = {"fashion-mnist": (1, 28, ["scale_to_unit", "pad_to_32"]),
+             "mnist": (1, 28, ["scale_to_unit"]),
+             "mnist-binarized": (1, 28, ["scale_to_unit", "binarize"]),
+             "celeba": (3, None, ["scale_to_unit"]),
+             "cifar10": (3, 32, ["scale_to_symmetric"])}
+
+
+def input_pipeline(model, dataset):
+    """{channels, size, pipeline} for the page: how a drawn or dropped image becomes a model input."""
+    channels, size, pipeline = PIPELINES.get(dataset, (model.input_shape[0], None, ["scale_to_unit"]))
+    return {"channels": channels, "size": size or int(model.input_shape[-1]), "pipeline": pipeline}
+
+
+def loss_terms(model):
+    """How ``model.compute_losses`` makes its loss, for the page to compute it for one image.
+
+    vae:         reconstruction_loss = beta * mean over pixels of BCE or MSE (decoder(z), x),
+                 kl_loss = -0.5 * sum(1 + z_log_var - z_mean^2 - exp(z_log_var))
+    cvae:        reconstruction_loss = sum over pixels of BCE(logits(z), x),
+                 kl_loss = log q(z|x) - log p(z) at the one sampled z
+    autoencoder: reconstruction_loss = mean BCE(decoder(encoder(x)), x), no KL
+    """
+    if not model.is_vae:
+        return {"kind": "autoencoder", "reconstruction": "bce"}
+    if model.likelihood.logits:  # the CVAE: a Bernoulli from logits, its KL sampled
+        return {"kind": "cvae"}
+    return {"kind": "vae", "reconstruction": model.reconstruction, "beta": model.beta}
+
+
+def _spread_over_labels(labels, n):
+    """Indices of n examples that take each label in turn (0, 1, 2, ..., 0, 1, ...), in data order."""
+    if labels is None:
+        return numpy.arange(n)
+    by_label = [list(numpy.flatnonzero(labels == k)) for k in numpy.unique(labels)]
+    order = []
+    while len(order) < n and any(by_label):
+        order += [indices.pop(0) for indices in by_label if indices][:n - len(order)]
+    return numpy.array(order, dtype=int)
 
 
 def _rounded(a, digits=5):
@@ -67,11 +120,17 @@ def _labels(labels, attribute):
     return labels.astype(int), None, {}
 
 
-def explorer_data(model, val_x, val_labels=None, meta=None, seed=0):
-    """The page's JSON object (a dict) for ``model`` and its test images ``val_x`` (N, C, H, W)."""
+def explorer_data(model, val_x, val_labels=None, meta=None, seed=0, history=None):
+    """The page's JSON object (a dict) for ``model`` and its test images ``val_x`` (N, C, H, W).
+
+    history: the run's per-epoch records; with them the page says when the run was too short.
+    """
     meta = meta or {}
+    name = meta.get("model", getattr(model, "name", "model"))
+    dataset = meta.get("dataset") or (RECIPES[name].dataset if name in RECIPES else None)
     steps, arrays = decoder_steps(model.decoder, logits=model.likelihood.logits)
-    weights, tensors = pack_weights(arrays)
+    encoder, encoder_arrays = encoder_steps(model.encoder)
+    weights, tensors = pack_weights({**arrays, **encoder_arrays})
     rng = numpy.random.default_rng(seed)
     chosen = numpy.arange(len(val_x))
     if len(val_x) > MAX_POINTS:
@@ -88,19 +147,25 @@ def explorer_data(model, val_x, val_labels=None, meta=None, seed=0):
         plane, uv = "latent", z
     else:
         plane, uv = "pca", (z - mean) @ directions[:2].T  # (N, 2): the coordinates along PC 1 and 2
-    examples = numpy.arange(min(N_EXAMPLES, len(chosen)))
+    examples = _spread_over_labels(labels, min(N_EXAMPLES, len(chosen)))
     images = numpy.asarray(val_x[chosen[examples]], dtype=numpy.float32)  # (n, C, H, W)
     low, high = output_range(steps)
     pixels = numpy.clip((images - low) / (high - low), 0, 1)
     data = {
-        "model": meta.get("model", getattr(model, "name", "model")),
-        "dataset": meta.get("dataset"),
+        "model": name,
+        "dataset": dataset,
         "isVae": bool(model.is_vae),
         "latentDim": int(z.shape[1]),
         "imageShape": [int(n) for n in model.decoder.output_shape],
         "outputRange": [low, high],
+        "inputRange": [-1.0, 1.0] if "scale_to_symmetric" in input_pipeline(model, dataset)["pipeline"]
+        else [0.0, 1.0],
         "parameters": int(sum(a.size for a in arrays.values())),
-        "steps": steps, "tensors": tensors, "weights": weights,
+        "encoderParameters": int(sum(a.size for a in encoder_arrays.values())),
+        "steps": steps, "encoderSteps": encoder, "tensors": tensors, "weights": weights,
+        "loss": loss_terms(model),
+        "shortRun": None if history is None else short_run_warning(meta, history),
+        "input": input_pipeline(model, dataset),
         "plane": plane,
         "points": {"u": _rounded(uv[:, 0]), "v": _rounded(uv[:, 1]),
                    "labels": None if labels is None else labels.tolist()},
@@ -109,6 +174,7 @@ def explorer_data(model, val_x, val_labels=None, meta=None, seed=0):
         "attributes": [{"name": str(name), "vector": _rounded(z[mask].mean(axis=0) - z[~mask].mean(axis=0))}
                        for name, mask in attributes.items() if mask.any() and not mask.all()],
         "examples": {"z": _rounded(z[examples], 6),
+                     "labels": None if labels is None else labels[examples].tolist(),
                      "images": base64.b64encode(numpy.round(pixels * 255).astype(numpy.uint8).tobytes())
                      .decode("ascii")},
     }

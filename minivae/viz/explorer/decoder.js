@@ -1,16 +1,21 @@
-// decoder.js: the trained decoder's forward pass, in plain JavaScript.
+// decoder.js: the trained encoder's and decoder's forward passes, in plain JavaScript.
 //
-// Each function below is the function of minivae.functional (or im2col.py) with the same name, for one
-// example at a time (no batch axis): a vector (features,) or an image (C, H, W), stored
-// row-major in a Float32Array exactly as NumPy stores it. Sums are taken in float64 (a
-// JavaScript number) and rounded to float32 once per step, so the page agrees with
-// minivae's float32 decoder to about 1e-6.
+// Each network is a list of steps (viz/explorer/steps.py); each step is the function of
+// minivae.functional with the same name: linear, conv2d, conv_transpose2d, batch_norm (eval mode),
+// relu, leaky_relu, sigmoid, tanh, softplus, reshape. make_network() reads the steps once and
+// prepares everything a pass needs, so that a pass allocates nothing:
 //
-//   linear            y = x @ weight + bias, weight (in_features, out_features) as Keras keeps it
-//   conv2d            slide a (C_out, C_in, kh, kw) filter bank over the image
-//   conv_transpose2d  spread each grid value over a kh x kw window of a larger image
-//   batch_norm        eval mode: y = (x - running_mean) / sqrt(running_var + eps) * weight + bias
-//   relu, leaky_relu, sigmoid, tanh, softplus, reshape
+//   - activations are channels-last, (N, H, W, C): the C values of one pixel sit side by side, so
+//     the innermost loop of a convolution walks both the input and the packed weights with unit stride;
+//   - the weights are packed once in that order: a filter as (C_out, kh, kw, C_in), a linear layer's
+//     weight as (out_features, in_features);
+//   - each step that changes the shape writes into its own buffer, made once and reused; batch norm
+//     and the activations work in place;
+//   - a batch of N examples goes through in one pass (the morphing strip: 10 points).
+//
+// Sums are taken in float64 (a JavaScript number) and rounded to float32 once per step, so the page
+// agrees with minivae's float32 networks to about 1e-6. Inputs and outputs are channels-first
+// (C, H, W) as NumPy keeps them; the page converts at the two ends only.
 "use strict";
 
 // ---------------------------------------------------------------- the weights
@@ -30,23 +35,7 @@ function read_weights(base64, tensors) {
   return arrays;
 }
 
-// ---------------------------------------------------------------- the layers
-
-// linear: x (in_features,) @ weight (in_features, out_features) + bias (out_features,)
-function linear(x, weight, bias, in_features, out_features) {
-  if (x.length !== in_features) {
-    throw new Error(`linear: input has ${x.length} features, the weight expects ${in_features}`);
-  }
-  const y = new Float64Array(out_features);  // (out_features,)
-  if (bias) y.set(bias);
-  for (let i = 0; i < in_features; i++) {
-    const xi = x[i];
-    if (xi === 0) continue;  // after a relu, many inputs are 0
-    const row = i * out_features;  // weight[i, :]
-    for (let j = 0; j < out_features; j++) y[j] += xi * weight[row + j];
-  }
-  return Float32Array.from(y);
-}
+// ---------------------------------------------------------------- convolution geometry
 
 // TensorFlow's "same": output ceil(size / stride); an odd total pad puts the extra at the end.
 function same_padding(size, kernel, stride) {
@@ -55,182 +44,490 @@ function same_padding(size, kernel, stride) {
   return [Math.floor(total / 2), total - Math.floor(total / 2)];
 }
 
-// out = floor((size + pads - kernel) / stride) + 1
-function conv_output_size(size, kernel, stride, pad_before, pad_after) {
-  return Math.floor((size + pad_before + pad_after - kernel) / stride) + 1;
-}
-
 // "valid" -> no zeros; [ph, pw] -> that many zeros on each side: [top, bottom, left, right]
 function explicit_pads(padding) {
   return padding === "valid" ? [0, 0, 0, 0] : [padding[0], padding[0], padding[1], padding[1]];
 }
 
-// The k in [0, count) whose position k * stride + offset falls inside [0, size): the windows
-// that reach a given kernel offset without landing in the padding.
-function inside_range(count, stride, offset, size) {
-  return [Math.max(0, Math.ceil(-offset / stride)),
-          Math.min(count, Math.floor((size - 1 - offset) / stride) + 1)];
-}
-
-// conv2d: x (C_in, H, W), weight (C_out, C_in, kh, kw) -> (C_out, out_h, out_w).
-//   y[co, r, c] = bias[co] + sum over ci, i, j of x[ci, r*sh + i - top, c*sw + j - left] * weight[co, ci, i, j]
-// where x is 0 outside the image (the zero padding). As im2col + one matrix product does, but
-// loop by kernel offset (i, j): each adds weight[co, ci, i, j] times a strided slice of x.
-function conv2d(x, shape, weight, weight_shape, bias, stride, padding) {
-  const [c_in, h, w] = shape;
-  const [c_out, , kh, kw] = weight_shape;
-  const [sh, sw] = stride;
-  const [top, bottom, left, right] = padding === "same"
-    ? [...same_padding(h, kh, sh), ...same_padding(w, kw, sw)] : explicit_pads(padding);
-  const out_h = conv_output_size(h, kh, sh, top, bottom);
-  const out_w = conv_output_size(w, kw, sw, left, right);
-  const rows = [...Array(kh).keys()].map((i) => inside_range(out_h, sh, i - top, h));  // per kernel row i
-  const cols = [...Array(kw).keys()].map((j) => inside_range(out_w, sw, j - left, w));
-  const y = new Float64Array(c_out * out_h * out_w);  // (C_out, out_h, out_w)
-  for (let co = 0; co < c_out; co++) {
-    y.fill(bias ? bias[co] : 0, co * out_h * out_w, (co + 1) * out_h * out_w);
-    for (let ci = 0; ci < c_in; ci++) {
+// A convolution, seen from one output pixel, is a short list of taps: (input pixel, kernel offset)
+// pairs. conv2d and conv_transpose2d differ only in which input pixel each kernel offset reads:
+//
+//   conv2d            output (r, c) reads input (r*sh + i - top, c*sw + j - left) with weight[.., i, j]
+//   conv_transpose2d  grid value (a, b) is spread onto image (a*sh + i - top, b*sw + j - left), so
+//                     output (r, c) reads every (a, b) with a*sh + i = r + top, b*sw + j = c + left
+//
+// Taps that land in the zero padding (or are cropped away) are simply not listed. The lists are
+// flat: the taps of output pixel p are start[p] .. start[p + 1] - 1, each an offset into one input
+// image (channels-last, so the C_in values start there) and one into one packed filter.
+function conv_taps(out_h, out_w, in_w, c_in, kh, kw, input_pixel) {
+  const start = new Int32Array(out_h * out_w + 1);
+  const x_offset = [], w_offset = [];
+  for (let r = 0; r < out_h; r++) {
+    for (let c = 0; c < out_w; c++) {
       for (let i = 0; i < kh; i++) {
-        const [r0, r1] = rows[i];  // the output rows r whose input row r*sh + i - top is not padding
         for (let j = 0; j < kw; j++) {
-          const [c0, c1] = cols[j];
-          const k = weight[((co * c_in + ci) * kh + i) * kw + j];  // weight[co, ci, i, j]
-          for (let r = r0; r < r1; r++) {
-            const y_row = (co * out_h + r) * out_w;  // y[co, r, :]
-            const x_row = (ci * h + r * sh + i - top) * w + j - left;  // x[ci, r*sh + i - top, j - left + ...]
-            for (let c = c0; c < c1; c++) y[y_row + c] += k * x[x_row + c * sw];
-          }
+          const at = input_pixel(r, c, i, j);  // [row, column] of the input, or null
+          if (at === null) continue;
+          x_offset.push((at[0] * in_w + at[1]) * c_in);
+          w_offset.push((i * kw + j) * c_in);
         }
       }
+      start[r * out_w + c + 1] = x_offset.length;
     }
   }
-  return [Float32Array.from(y), [c_out, out_h, out_w]];
+  // Pixels that read the same kernel offsets, from input pixels a fixed step apart (neighbours in
+  // a row for conv2d, every other pixel for conv_transpose2d), are computed as a pair: each weight
+  // read serves both. pairs: [p, q, q's input offset minus p's], or [p, -1, 0] alone.
+  const pairs = [], paired = new Uint8Array(out_h * out_w);
+  const same = (p, q) => {
+    const n = start[p + 1] - start[p];
+    if (start[q + 1] - start[q] !== n || n === 0) return null;
+    const delta = x_offset[start[q]] - x_offset[start[p]];
+    for (let t = 0; t < n; t++) {
+      if (w_offset[start[q] + t] !== w_offset[start[p] + t] || x_offset[start[q] + t] - x_offset[start[p] + t] !== delta) return null;
+    }
+    return delta;
+  };
+  for (let r = 0; r < out_h; r++) {
+    for (let c = 0; c < out_w; c++) {
+      const p = r * out_w + c;
+      if (paired[p]) continue;
+      let partner = -1, delta = 0;
+      for (const d of [1, 2]) {
+        const q = p + d;
+        if (c + d >= out_w || paired[q]) continue;
+        const found = same(p, q);
+        if (found !== null) { [partner, delta] = [q, found]; break; }
+      }
+      paired[p] = 1;
+      if (partner >= 0) paired[partner] = 1;
+      pairs.push(p, partner, delta);
+    }
+  }
+  return { start, x_offset: Int32Array.from(x_offset), w_offset: Int32Array.from(w_offset), pairs: Int32Array.from(pairs) };
 }
 
-// conv_transpose2d: x (C_in, H, W) grid, weight (C_in, C_out, kh, kw) -> (C_out, H_out, W_out).
-// The gradient of conv2d: every grid value x[ci, a, b] adds x * weight[ci, co, :, :] onto the
-// window of the (padded) image at rows a*sh ..., columns b*sw ...; overlapping windows add up.
-// Then the padding is cropped: what lands on a padding row or column is dropped.
+// conv2d: (C_in, H, W) -> (C_out, out_h, out_w), out = floor((H + pads - kh) / sh) + 1
+function conv2d_geometry(shape, step) {
+  const [c_in, h, w] = shape;
+  const [c_out, , kh, kw] = step.weight_shape;  // (C_out, C_in, kh, kw)
+  const [sh, sw] = step.stride;
+  const [top, bottom, left, right] = step.padding === "same"
+    ? [...same_padding(h, kh, sh), ...same_padding(w, kw, sw)] : explicit_pads(step.padding);
+  const out_h = Math.floor((h + top + bottom - kh) / sh) + 1;
+  const out_w = Math.floor((w + left + right - kw) / sw) + 1;
+  const taps = conv_taps(out_h, out_w, w, c_in, kh, kw, (r, c, i, j) => {
+    const [y, x] = [r * sh + i - top, c * sw + j - left];
+    return y >= 0 && y < h && x >= 0 && x < w ? [y, x] : null;
+  });
+  return { c_in, c_out, kh, kw, out_shape: [c_out, out_h, out_w], taps };
+}
+
+// conv_transpose2d: (C_in, H, W) -> (C_out, H_out, W_out)
 //   "same":  H_out = H * stride, pads as a "same" conv2d of that image would have them
 //   else:    H_out = (H - 1) * stride - pad_top - pad_bottom + kh + output_padding
-// As col2im does, loop by kernel offset (i, j): each adds weight[ci, co, i, j] times the whole
-// grid onto a strided slice of the image, (a, b) -> (a*sh + i - top, b*sw + j - left).
-function conv_transpose2d(x, shape, weight, weight_shape, bias, stride, padding, output_padding) {
+function conv_transpose2d_geometry(shape, step) {
   const [c_in, gh, gw] = shape;
-  const [, c_out, kh, kw] = weight_shape;
-  const [sh, sw] = stride;
+  const [, c_out, kh, kw] = step.weight_shape;  // (C_in, C_out, kh, kw)
+  const [sh, sw] = step.stride;
   let h, w, top, left;
-  if (padding === "same") {
+  if (step.padding === "same") {
     [h, w] = [gh * sh, gw * sw];
     [top] = same_padding(h, kh, sh);
     [left] = same_padding(w, kw, sw);
   } else {
-    const [t, b, l, r] = explicit_pads(padding);
+    const [t, b, l, r] = explicit_pads(step.padding);
     [top, left] = [t, l];
-    h = (gh - 1) * sh + kh - t - b + output_padding[0];
-    w = (gw - 1) * sw + kw - l - r + output_padding[1];
+    h = (gh - 1) * sh + kh - t - b + step.output_padding[0];
+    w = (gw - 1) * sw + kw - l - r + step.output_padding[1];
   }
-  const rows = [...Array(kh).keys()].map((i) => inside_range(gh, sh, i - top, h));  // per kernel row i
-  const cols = [...Array(kw).keys()].map((j) => inside_range(gw, sw, j - left, w));
-  const y = new Float64Array(c_out * h * w);  // (C_out, H_out, W_out)
+  const grid = (position, stride, count) => {  // position = a * stride exactly, 0 <= a < count
+    const a = position / stride;
+    return position >= 0 && position % stride === 0 && a < count ? a : null;
+  };
+  const taps = conv_taps(h, w, gw, c_in, kh, kw, (r, c, i, j) => {
+    const [a, b] = [grid(r + top - i, sh, gh), grid(c + left - j, sw, gw)];
+    return a === null || b === null ? null : [a, b];
+  });
+  return { c_in, c_out, kh, kw, out_shape: [c_out, h, w], taps };
+}
+
+// A filter bank packed as (C_out, kh, kw, C_in), the order the innermost loop walks, in float64
+// (the float32 values exactly): the products are then taken without a conversion per weight.
+// weight is (C_out, C_in, kh, kw) for conv2d and (C_in, C_out, kh, kw) for conv_transpose2d.
+function pack_filters(weight, g, transposed) {
+  const { c_in, c_out, kh, kw } = g;
+  const packed = new Float64Array(weight.length);
   for (let co = 0; co < c_out; co++) {
-    y.fill(bias ? bias[co] : 0, co * h * w, (co + 1) * h * w);
     for (let ci = 0; ci < c_in; ci++) {
       for (let i = 0; i < kh; i++) {
-        const [a0, a1] = rows[i];  // the grid rows a whose image row a*sh + i - top is not cropped
         for (let j = 0; j < kw; j++) {
-          const [b0, b1] = cols[j];
-          const k = weight[((ci * c_out + co) * kh + i) * kw + j];  // weight[ci, co, i, j]
-          for (let a = a0; a < a1; a++) {
-            const x_row = (ci * gh + a) * gw;  // x[ci, a, :]
-            const y_row = (co * h + a * sh + i - top) * w + j - left;  // y[co, a*sh + i - top, j - left + ...]
-            for (let b = b0; b < b1; b++) y[y_row + b * sw] += k * x[x_row + b];
-          }
+          const from = transposed ? ((ci * c_out + co) * kh + i) * kw + j : ((co * c_in + ci) * kh + i) * kw + j;
+          packed[((co * kh + i) * kw + j) * c_in + ci] = weight[from];
         }
       }
     }
   }
-  return [Float32Array.from(y), [c_out, h, w]];
+  return packed;
 }
 
-// batch_norm in eval mode: each channel c of x (C,) or (C, H, W) is
-//   y = (x - running_mean[c]) * (weight[c] / sqrt(running_var[c] + eps)) + bias[c]
-function batch_norm(x, shape, running_mean, running_var, weight, bias, eps) {
-  const channels = shape[0];
-  const size = x.length / channels;  // H * W values per channel (1 for a vector)
-  const y = new Float32Array(x.length);
-  for (let c = 0; c < channels; c++) {
-    const scale = weight[c] / Math.sqrt(running_var[c] + eps);
-    for (let p = c * size; p < (c + 1) * size; p++) y[p] = (x[p] - running_mean[c]) * scale + bias[c];
-  }
-  return y;
-}
+// ---------------------------------------------------------------- the layers, on a batch of n
 
-const relu = (x) => x.map((v) => Math.max(v, 0));
-const leaky_relu = (x, slope) => x.map((v) => (v > 0 ? v : slope * v));
-const sigmoid = (x) => x.map((v) => 0.5 * Math.tanh(0.5 * v) + 0.5);  // 1 / (1 + exp(-v)), never overflows
-const tanh = (x) => x.map(Math.tanh);
-const softplus = (x) => x.map((v) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))));
-
-// reshape: the values stay where they are (row-major); only the shape changes.
-function reshape(x, shape, target) {
-  const size = target.reduce((a, b) => a * b, 1);
-  if (size !== x.length) {
-    throw new Error(`reshape: cannot reshape ${x.length} values of shape (${shape}) into (${target})`);
-  }
-  return [x, target];
-}
-
-// ---------------------------------------------------------------- the decoder
-
-// Run the steps on one latent vector z (latent_dim,): returns the image (C, H, W) and its shape.
-function decode_one(z, steps, arrays) {
-  let x = Float32Array.from(z);
-  let shape = [x.length];
-  for (const s of steps) {
-    switch (s.op) {
-      case "linear":  // (in_features,) -> (out_features,)
-        x = linear(x, arrays[s.weight], s.bias && arrays[s.bias], s.in_features, s.out_features);
-        shape = [s.out_features];
-        break;
-      case "reshape":  // e.g. (2048,) -> (128, 4, 4)
-        [x, shape] = reshape(x, shape, s.shape);
-        break;
-      case "conv2d":  // (C_in, H, W) -> (C_out, out_h, out_w)
-        [x, shape] = conv2d(x, shape, arrays[s.weight], s.weight_shape, s.bias && arrays[s.bias],
-                            s.stride, s.padding);
-        break;
-      case "conv_transpose2d":  // (C_in, H, W) -> (C_out, H * stride, W * stride) for "same"
-        [x, shape] = conv_transpose2d(x, shape, arrays[s.weight], s.weight_shape,
-                                     s.bias && arrays[s.bias], s.stride, s.padding, s.output_padding);
-        break;
-      case "batch_norm":  // shape unchanged
-        x = batch_norm(x, shape, arrays[s.running_mean], arrays[s.running_var], arrays[s.weight],
-                      arrays[s.bias], s.eps);
-        break;
-      case "relu": x = relu(x); break;
-      case "leaky_relu": x = leaky_relu(x, s.negative_slope); break;
-      case "sigmoid": x = sigmoid(x); break;
-      case "tanh": x = tanh(x); break;
-      case "softplus": x = softplus(x); break;
-      default: throw new Error(`decoder.js: unknown step ${s.op}`);
+// The convolution both conv2d and conv_transpose2d run, on n channels-last images:
+//   y[p, co] = bias[co] + sum over the taps t of pixel p, sum over ci of x[x_offset[t] + ci] * filter[co][w_offset[t] + ci]
+// A pair of pixels with the same kernel offsets (conv_taps) is computed four output channels at a
+// time: eight sums that do not wait on each other, each weight read once for two products. A
+// pixel alone goes eight channels at a time, each input value read once for eight products.
+function convolve(x, in_size, y, out_size, n, taps, filters, bias, c_in, c_out) {
+  const { start, x_offset, w_offset, pairs } = taps;
+  const filter = filters.length / c_out;  // kh * kw * C_in
+  for (let e = 0; e < n; e++) {
+    const xe = e * in_size;
+    for (let g = 0; g < pairs.length; g += 3) {
+      const p = pairs[g], q = pairs[g + 1], delta = pairs[g + 2];
+      const t0 = start[p], t1 = start[p + 1], yp = e * out_size + p * c_out;
+      let co = 0;
+      if (q >= 0) {  // two pixels, four channels: eight sums, each weight read once for two
+        const yq = e * out_size + q * c_out;
+        for (; co + 4 <= c_out; co += 4) {
+          let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+          const f0 = co * filter;
+          for (let t = t0; t < t1; t++) {
+            const xp = xe + x_offset[t], xq = xp + delta, w0 = f0 + w_offset[t];
+            for (let ci = 0; ci < c_in; ci++) {
+              const u = x[xp + ci], v = x[xq + ci], w = w0 + ci;
+              const k0 = filters[w], k1 = filters[w + filter], k2 = filters[w + 2 * filter], k3 = filters[w + 3 * filter];
+              a0 += u * k0; a1 += u * k1; a2 += u * k2; a3 += u * k3;
+              b0 += v * k0; b1 += v * k1; b2 += v * k2; b3 += v * k3;
+            }
+          }
+          if (bias) {
+            a0 += bias[co]; a1 += bias[co + 1]; a2 += bias[co + 2]; a3 += bias[co + 3];
+            b0 += bias[co]; b1 += bias[co + 1]; b2 += bias[co + 2]; b3 += bias[co + 3];
+          }
+          y[yp + co] = a0; y[yp + co + 1] = a1; y[yp + co + 2] = a2; y[yp + co + 3] = a3;
+          y[yq + co] = b0; y[yq + co + 1] = b1; y[yq + co + 2] = b2; y[yq + co + 3] = b3;
+        }
+        for (let c = co; c < c_out; c++) {  // the last C_out % 4 channels of both
+          let a = bias ? bias[c] : 0, b = a;
+          const f = c * filter;
+          for (let t = t0; t < t1; t++) {
+            const xp = xe + x_offset[t], xq = xp + delta, wo = f + w_offset[t];
+            for (let ci = 0; ci < c_in; ci++) { a += x[xp + ci] * filters[wo + ci]; b += x[xq + ci] * filters[wo + ci]; }
+          }
+          y[yp + c] = a; y[yq + c] = b;
+        }
+        continue;
+      }
+      for (; co + 8 <= c_out; co += 8) {  // one pixel, eight channels
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        const f0 = co * filter;
+        for (let t = t0; t < t1; t++) {
+          const xo = xe + x_offset[t], w0 = f0 + w_offset[t];
+          for (let ci = 0; ci < c_in; ci++) {
+            const v = x[xo + ci], w = w0 + ci;
+            s0 += v * filters[w];
+            s1 += v * filters[w + filter];
+            s2 += v * filters[w + 2 * filter];
+            s3 += v * filters[w + 3 * filter];
+            s4 += v * filters[w + 4 * filter];
+            s5 += v * filters[w + 5 * filter];
+            s6 += v * filters[w + 6 * filter];
+            s7 += v * filters[w + 7 * filter];
+          }
+        }
+        if (bias) { s0 += bias[co]; s1 += bias[co + 1]; s2 += bias[co + 2]; s3 += bias[co + 3]; s4 += bias[co + 4]; s5 += bias[co + 5]; s6 += bias[co + 6]; s7 += bias[co + 7]; }
+        y[yp + co] = s0; y[yp + co + 1] = s1; y[yp + co + 2] = s2; y[yp + co + 3] = s3;
+        y[yp + co + 4] = s4; y[yp + co + 5] = s5; y[yp + co + 6] = s6; y[yp + co + 7] = s7;
+      }
+      for (; co < c_out; co++) {  // the last C_out % 8 channels (1 for a grey image, 3 for colour)
+        let s = bias ? bias[co] : 0;
+        const f = co * filter;
+        for (let t = t0; t < t1; t++) {
+          const xo = xe + x_offset[t], wo = f + w_offset[t];
+          for (let ci = 0; ci < c_in; ci++) s += x[xo + ci] * filters[wo + ci];
+        }
+        y[yp + co] = s;
+      }
     }
   }
-  return [x, shape];
 }
 
-// The contract: an array of latent vectors in, an array of images (C, H, W) in [0, 1] out.
-// A decoder ending in tanh gives [-1, 1]: its values are mapped to (y + 1) / 2.
-function make_decoder(data) {
-  const arrays = read_weights(data.weights, data.tensors);
-  const [low, high] = data.outputRange;
-  return function decode(zs) {
-    return zs.map((z) => {
-      if (z.length !== data.latentDim) {
-        throw new Error(`decode: a latent vector has ${z.length} numbers, the decoder takes ${data.latentDim}`);
+// linear: y = x @ weight + bias for n vectors; weight_t is the weight transposed, (out, in), so
+// each output is one unit-stride dot product.
+function linear(x, y, n, weight_t, bias, in_features, out_features) {
+  for (let e = 0; e < n; e++) {
+    const xe = e * in_features, ye = e * out_features;
+    for (let j = 0; j < out_features; j++) {
+      const row = j * in_features;  // weight[:, j]
+      let s0 = bias ? bias[j] : 0, s1 = 0;
+      let i = 0;
+      for (; i + 2 <= in_features; i += 2) {
+        s0 += x[xe + i] * weight_t[row + i];
+        s1 += x[xe + i + 1] * weight_t[row + i + 1];
       }
-      const [image] = decode_one(z, data.steps, arrays);
-      return image.map((v) => (v - low) / (high - low));
-    });
+      if (i < in_features) s0 += x[xe + i] * weight_t[row + i];
+      y[ye + j] = s0 + s1;
+    }
+  }
+}
+
+// (in, out) -> (out, in)
+function transpose(weight, rows, cols) {
+  const t = new Float32Array(weight.length);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = weight[i * cols + j];
+  return t;
+}
+
+// batch_norm in eval mode, in place: each channel c (the last axis) is
+//   y = (x - running_mean[c]) * (weight[c] / sqrt(running_var[c] + eps)) + bias[c]
+function batch_norm(x, count, channels, running_mean, scale, bias) {
+  for (let p = 0; p < count; p += channels) {
+    for (let c = 0; c < channels; c++) x[p + c] = (x[p + c] - running_mean[c]) * scale[c] + bias[c];
+  }
+}
+
+// The activations, in place on the first `count` values.
+function relu(x, count) { for (let i = 0; i < count; i++) if (x[i] < 0) x[i] = 0; }
+function leaky_relu(x, count, slope) { for (let i = 0; i < count; i++) if (x[i] < 0) x[i] *= slope; }
+function sigmoid(x, count) {  // 1 / (1 + exp(-v)) as 0.5 tanh(v / 2) + 0.5: never overflows
+  for (let i = 0; i < count; i++) x[i] = 0.5 * Math.tanh(0.5 * x[i]) + 0.5;
+}
+function tanh(x, count) { for (let i = 0; i < count; i++) x[i] = Math.tanh(x[i]); }
+function softplus(x, count) {  // log(1 + exp(v)) = max(v, 0) + log1p(exp(-|v|))
+  for (let i = 0; i < count; i++) x[i] = Math.max(x[i], 0) + Math.log1p(Math.exp(-Math.abs(x[i])));
+}
+
+// Channels-first (C, H, W) <-> channels-last (H, W, C), for n images.
+function to_channels_last(x, y, n, [c, h, w]) {
+  const size = c * h * w;
+  for (let e = 0; e < n; e++) {
+    const o = e * size;
+    for (let ch = 0; ch < c; ch++) for (let p = 0; p < h * w; p++) y[o + p * c + ch] = x[o + ch * h * w + p];
+  }
+}
+function to_channels_first(x, y, n, [c, h, w]) {
+  const size = c * h * w;
+  for (let e = 0; e < n; e++) {
+    const o = e * size;
+    for (let ch = 0; ch < c; ch++) for (let p = 0; p < h * w; p++) y[o + ch * h * w + p] = x[o + p * c + ch];
+  }
+}
+
+const size_of = (shape) => shape.reduce((a, b) => a * b, 1);
+
+// ---------------------------------------------------------------- a network
+
+// The steps made ready to run: each becomes {out_shape, out_size, apply(x, n) -> y}, where y is
+// the step's own buffer (or x itself for the steps that work in place). Buffers hold `capacity`
+// examples and are remade, larger, only when a bigger batch comes.
+function make_network(steps, arrays, input_shape) {
+  const body = [];  // one layer per step
+  let shape = input_shape.slice();  // channels-first, as minivae.functional has it
+  const in_place = (apply) => {
+    const out_shape = shape;
+    return { out_shape, apply: (x, n) => { apply(x, n * size_of(out_shape)); return x; } };
   };
+  const buffered = (out_shape, apply) => {
+    const layer = { out_shape, buffer: null, apply: (x, n) => { apply(x, layer.buffer, n); return layer.buffer; } };
+    return layer;
+  };
+  for (const step of steps) {
+    const a = (key) => (key ? arrays[key] : null);
+    const in_shape = shape, in_size = size_of(shape);
+    let layer;
+    switch (step.op) {
+      case "linear": {  // (in_features,) -> (out_features,)
+        if (in_size !== step.in_features) {
+          throw new Error(`linear '${step.layer}': input has ${in_size} features, the weight expects ${step.in_features}`);
+        }
+        const weight_t = transpose(a(step.weight), step.in_features, step.out_features);
+        const bias = a(step.bias);
+        layer = buffered([step.out_features], (x, y, n) =>
+          linear(x, y, n, weight_t, bias, step.in_features, step.out_features));
+        break;
+      }
+      case "conv2d":  // (C_in, H, W) -> (C_out, out_h, out_w)
+      case "conv_transpose2d": {  // (C_in, H, W) -> (C_out, H * stride, W * stride) for "same"
+        const transposed = step.op === "conv_transpose2d";
+        const g = (transposed ? conv_transpose2d_geometry : conv2d_geometry)(in_shape, step);
+        const filters = pack_filters(a(step.weight), g, transposed);
+        const bias = a(step.bias), out_size = size_of(g.out_shape);
+        layer = buffered(g.out_shape, (x, y, n) =>
+          convolve(x, in_size, y, out_size, n, g.taps, filters, bias, g.c_in, g.c_out));
+        break;
+      }
+      case "reshape": {  // e.g. (2048,) -> (128, 4, 4): the values keep their channels-first order
+        const target = step.shape;
+        if (size_of(target) !== in_size) {
+          throw new Error(`reshape: cannot reshape ${in_size} values of shape (${in_shape}) into (${target})`);
+        }
+        if (in_shape.length === 3 && target.length === 3) {
+          throw new Error(`reshape: (${in_shape}) into (${target}): decoder.js reshapes images to vectors and back only`);
+        }
+        if (in_shape.length === 3) {  // Flatten: channels-last -> the channels-first vector
+          layer = buffered(target, (x, y, n) => to_channels_first(x, y, n, in_shape));
+        } else if (target.length === 3) {  // an image from a vector: channels-last from here on
+          layer = buffered(target, (x, y, n) => to_channels_last(x, y, n, target));
+        } else {
+          shape = target;
+          layer = in_place(() => {});
+        }
+        break;
+      }
+      case "batch_norm": {  // per channel: the last axis of (H, W, C), or each feature of a vector
+        const weight = a(step.weight), variance = a(step.running_var);
+        const scale = Float64Array.from(weight, (g, c) => g / Math.sqrt(variance[c] + step.eps));
+        const mean = a(step.running_mean), bias = a(step.bias), channels = in_shape[0];
+        layer = in_place((x, count) => batch_norm(x, count, channels, mean, scale, bias));
+        break;
+      }
+      case "relu": layer = in_place(relu); break;
+      case "leaky_relu": layer = in_place((x, count) => leaky_relu(x, count, step.negative_slope)); break;
+      case "sigmoid": layer = in_place(sigmoid); break;
+      case "tanh": layer = in_place(tanh); break;
+      case "softplus": layer = in_place(softplus); break;
+      default: throw new Error(`decoder.js: unknown step ${step.op}`);
+    }
+    body.push(layer);
+    shape = layer.out_shape;
+  }
+  const output_shape = shape;
+  // an image comes in channels-first and goes out channels-first: one conversion at each end
+  const entry = input_shape.length === 3 ? buffered(input_shape, (x, y, n) => to_channels_last(x, y, n, input_shape)) : null;
+  const exit = output_shape.length === 3 ? buffered(output_shape, (x, y, n) => to_channels_first(x, y, n, output_shape)) : null;
+  const buffers = [entry, ...body, exit].filter((layer) => layer && "buffer" in layer);
+  let capacity = 0;
+  return {
+    input_shape, output_shape,
+    // Run n examples, (n, ...input_shape) end to end in `input`. Returns the output buffer: its
+    // first n * size_of(output_shape) values are the outputs, overwritten by the next call.
+    // without_last_step: stop before the last step (the CVAE's logits, before its sigmoid).
+    run(input, n, without_last_step = false) {
+      if (n > capacity) {  // buffers for a bigger batch
+        capacity = Math.max(n, 2 * capacity);
+        for (const layer of buffers) layer.buffer = new Float32Array(capacity * size_of(layer.out_shape));
+      }
+      let x = entry ? entry.apply(input, n) : input;
+      const count = body.length - (without_last_step ? 1 : 0);
+      for (let k = 0; k < count; k++) x = body[k].apply(x, n);
+      return exit ? exit.apply(x, n) : x;
+    },
+  };
+}
+
+// ---------------------------------------------------------------- the model: encoder, decoder, loss
+
+// The page's model, made from its JSON data. Images are (C, H, W) Float32Arrays in the model's own
+// range (inputRange, outputRange); the page maps them to and from [0, 1] for drawing.
+//   decode(zs)                    latent vectors -> images
+//   encode(images)                -> [{z_mean, z_log_var}] (an autoencoder: z_log_var null)
+//   loss(image, eps)              the loss terms of model.compute_losses for this one image, with the
+//                                 draw z = z_mean + exp(0.5 * z_log_var) * eps (eps null: z = z_mean)
+//   explain(image, epss)          all the page shows for one input: q(z|x), the draws, their images
+//                                 and the loss terms at the first draw and at z_mean, in one pass each
+function make_model(data) {
+  const arrays = read_weights(data.weights, data.tensors);
+  const D = data.latentDim;
+  const decoder = make_network(data.steps, arrays, [D]);
+  const encoder = make_network(data.encoderSteps, arrays, data.imageShape);
+  const image_size = size_of(data.imageShape);
+  const vae = encoder.output_shape[0] === 2 * D;  // z_mean and z_log_var, or the autoencoder's z
+
+  function decode(zs) {
+    const flat = new Float32Array(zs.length * D);
+    zs.forEach((z, k) => {
+      if (z.length !== D) throw new Error(`decode: a latent vector has ${z.length} numbers, the decoder takes ${D}`);
+      flat.set(z, k * D);
+    });
+    const out = decoder.run(flat, zs.length);
+    return zs.map((_, k) => out.slice(k * image_size, (k + 1) * image_size));
+  }
+
+  function encode(images) {
+    const flat = new Float32Array(images.length * image_size);
+    images.forEach((image, k) => {
+      if (image.length !== image_size) {
+        throw new Error(`encode: an image has ${image.length} values, the encoder takes (${data.imageShape}) = ${image_size}`);
+      }
+      flat.set(image, k * image_size);
+    });
+    const out = encoder.run(flat, images.length), width = encoder.output_shape[0];
+    return images.map((_, k) => ({
+      z_mean: out.slice(k * width, k * width + D),
+      z_log_var: vae ? out.slice(k * width + D, (k + 1) * width) : null,
+    }));
+  }
+
+  // z = z_mean + exp(0.5 * z_log_var) * eps: the reparameterization trick (minivae.functional.reparameterize)
+  const draw = (q, eps) => (eps && vae
+    ? Float32Array.from(q.z_mean, (m, i) => m + Math.exp(0.5 * q.z_log_var[i]) * eps[i]) : q.z_mean.slice());
+
+  // The terms for one image x and its draw z, with `out` the decoder's output at z (its logits for
+  // the CVAE): means over the batch of one image are that image's own values.
+  function terms(x, q, z, out) {
+    const spec = data.loss;
+    let reconstruction = 0, kl = 0;
+    if (spec.kind === "cvae") {  // -log p(x|z) and log q(z|x) - log p(z), the tutorial's estimate
+      for (let p = 0; p < image_size; p++) {  // BCE from logits: softplus(l) - l * x
+        const l = out[p];
+        reconstruction += Math.max(l, 0) + Math.log1p(Math.exp(-Math.abs(l))) - l * x[p];
+      }
+      const log2pi = Math.log(2 * Math.PI);
+      for (let i = 0; i < D; i++) {
+        const d = z[i] - q.z_mean[i];
+        const log_q = -0.5 * (d * d * Math.exp(-q.z_log_var[i]) + q.z_log_var[i] + log2pi);
+        const log_p = -0.5 * (z[i] * z[i] + log2pi);
+        kl += log_q - log_p;
+      }
+      return { reconstruction_loss: reconstruction, kl_loss: kl, beta: null, total_loss: reconstruction + kl };
+    }
+    for (let p = 0; p < image_size; p++) {
+      if (spec.reconstruction === "mse") {
+        reconstruction += (out[p] - x[p]) * (out[p] - x[p]);
+      } else {  // BCE of probabilities, clipped to [1e-7, 1 - 1e-7] as Keras (and minivae) does
+        const y = Math.min(Math.max(out[p], 1e-7), 1 - 1e-7);
+        reconstruction -= x[p] * Math.log(y) + (1 - x[p]) * Math.log(1 - y);
+      }
+    }
+    reconstruction /= image_size;  // the mean over pixels
+    if (spec.kind === "autoencoder") {
+      return { reconstruction_loss: reconstruction, kl_loss: 0, beta: null, total_loss: reconstruction };
+    }
+    reconstruction *= spec.beta;
+    for (let i = 0; i < D; i++) {  // KL(N(z_mean, exp(z_log_var)) || N(0, 1)), closed form
+      kl += -0.5 * (1 + q.z_log_var[i] - q.z_mean[i] * q.z_mean[i] - Math.exp(q.z_log_var[i]));
+    }
+    return { reconstruction_loss: reconstruction, kl_loss: kl, beta: spec.beta, total_loss: reconstruction + kl };
+  }
+
+  // The decoder's outputs for zs, and for the loss (the CVAE's logits: every step but its sigmoid)
+  function decode_for_loss(zs) {
+    const images = decode(zs);
+    if (data.loss.kind !== "cvae") return [images, images];
+    const flat = new Float32Array(zs.length * D);
+    zs.forEach((z, k) => flat.set(z, k * D));
+    const out = decoder.run(flat, zs.length, true);
+    return [images, zs.map((_, k) => out.slice(k * image_size, (k + 1) * image_size))];
+  }
+
+  function loss(image, eps) {
+    const [q] = encode([image]);
+    const z = draw(q, eps);
+    const [, [out]] = decode_for_loss([z]);
+    return { ...terms(image, q, z, out), z: Array.from(z) };
+  }
+
+  function explain(image, epss) {
+    const [q] = encode([image]);
+    const zs = [q.z_mean.slice(), ...(vae ? epss.map((eps) => draw(q, eps)) : [])];
+    const [images, outs] = decode_for_loss(zs);
+    return {
+      z_mean: q.z_mean, z_log_var: q.z_log_var, draws: zs.slice(1), images,
+      loss: terms(image, q, zs[vae ? 1 : 0], outs[vae ? 1 : 0]),  // as training sees it: at one draw
+      lossAtMean: terms(image, q, zs[0], outs[0]),
+    };
+  }
+
+  return { decode, encode, loss, explain, vae };
 }

@@ -1,4 +1,4 @@
-"""A decoder as a flat list of functional steps, the program the page's JavaScript runs.
+"""An encoder or a decoder as a flat list of functional steps, the program the page's JavaScript runs.
 
     Dense(2048)                         {"op": "linear", "weight": "...", "bias": "..."}
     Reshape((128, 4, 4))                {"op": "reshape", "shape": [128, 4, 4]}
@@ -9,10 +9,18 @@
 Each step is one call of :mod:`minivae.functional` with the arguments the layer
 gives it, so the JavaScript in ``decoder.js`` can follow the same names. The
 weights are gathered into one float32 buffer; a step names its arrays by their
-key in that buffer (the decoder's ``state_dict`` names).
+key in that buffer (the ``state_dict`` names). Encoder and decoder are walked by the
+same ``_add_layer``: each layer type is described for the page in one place.
+
+An encoder's steps end in 2 * latent_dim numbers, z_mean then z_log_var, as the CVAE's
+encoder gives them. The book's encoder has two Dense heads on the same features; they
+become one linear step with the two kernels side by side, (features, 2 * latent_dim),
+which computes exactly the two heads' outputs.
 """
 import numpy
 
+from ...models.cvae import SplitEncoder
+from ...models.vae_encoder import VAEEncoder
 from ...nn import (Activation, BatchNormalization, Conv2D, Conv2DTranspose, Dense, Flatten, LeakyReLU,
                    ReLU, Reshape, Sequential)
 from ...nn.activations import ACTIVATIONS
@@ -91,8 +99,19 @@ def _add_layer(layer, prefix, out):
         out.steps.append({"op": "relu"})
     elif isinstance(layer, Activation):
         out.activation(layer.activation_name, f"Activation layer '{name}'")
+    elif isinstance(layer, VAEEncoder):  # the body, then z_mean and z_log_var as one linear step
+        _add_layer(layer.body, f"{name}.", out)
+        heads = (layer.z_mean, layer.z_log_var)
+        kernel = numpy.concatenate([_numpy(h.kernel) for h in heads], axis=1)  # (features, 2 * latent_dim)
+        bias = numpy.concatenate([_numpy(h.bias) for h in heads])  # (2 * latent_dim,)
+        key = f"{name}.{heads[0].name}+{heads[1].name}"
+        out.steps.append({"op": "linear", "layer": key, "weight": out.array(f"{key}.kernel", kernel),
+                          "bias": out.array(f"{key}.bias", bias), "in_features": int(kernel.shape[0]),
+                          "out_features": int(kernel.shape[1])})
+    elif isinstance(layer, SplitEncoder):  # the CVAE's: one Dense(2 * latent_dim), z_mean then z_log_var
+        _add_layer(layer.network, f"{name}.", out)
     else:
-        raise ValueError(f"explorer: the decoder's layer '{name}' is a {type(layer).__name__}, which "
+        raise ValueError(f"explorer: the layer '{name}' is a {type(layer).__name__}, which "
                          "the page's decoder.js cannot run; it knows Dense, Conv2D, Conv2DTranspose, "
                          "BatchNormalization, Reshape, Flatten and the activations.")
 
@@ -111,6 +130,12 @@ def decoder_steps(decoder, logits=False):
     else:
         _add_layer(decoder, "", out)
     return out.steps, out.arrays
+
+
+def encoder_steps(encoder):
+    """(steps, arrays) of ``encoder``, as :func:`decoder_steps`: an image (C, H, W) in, and out
+    2 * latent_dim numbers (z_mean, z_log_var) for a VAE, latent_dim (z) for an autoencoder."""
+    return decoder_steps(encoder)
 
 
 def output_range(steps):
