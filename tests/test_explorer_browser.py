@@ -250,7 +250,7 @@ def random_images(model, n, seed=0):
 
 def minivae_encode(model, x):
     """(z_mean, z_log_var or None) of minivae's own encoder, in inference mode."""
-    with viz.inference.inference(model):
+    with model.inference():
         code = model.encoder(Tensor(x))
     if isinstance(code, tuple):
         return code[0].numpy(), code[1].numpy()
