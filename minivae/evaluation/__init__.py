@@ -9,7 +9,6 @@
 - ``units.py``: KL per latent dimension and active units;
 - ``linear_gaussian.py``: a model whose log p(x) is known exactly, to check them.
 """
-from ..models.likelihood import implied_variance  # the Gaussian p(x|z)'s variance: the model's own
 from .errors import EvaluationError
 from .iwae import iwae, log_mean_exp, sample_ladder
 from .units import ACTIVE_THRESHOLD, active_units, kl_per_dimension
@@ -19,7 +18,7 @@ from .evaluate import Evaluation, evaluate, standard_error
 from .table import format_table, table_rows
 from .store import EVALUATION, load_evaluation, save_evaluation
 
-__all__ = ["EvaluationError", "implied_variance", "iwae", "log_mean_exp", "sample_ladder",
+__all__ = ["EvaluationError", "iwae", "log_mean_exp", "sample_ladder",
            "ACTIVE_THRESHOLD", "active_units", "kl_per_dimension", "VAELatentModel", "latent_model",
            "LinearGaussian", "Evaluation", "evaluate", "standard_error", "format_table",
            "table_rows", "EVALUATION", "load_evaluation", "save_evaluation"]

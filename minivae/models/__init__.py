@@ -5,7 +5,7 @@
     logs = model.train_step(batch, optimizer)        # {"total_loss": ..., "reconstruction_loss": ..., "kl_loss": ...}
 """
 from .model import Model
-from .likelihood import Likelihood
+from .likelihood import Likelihood, implied_variance
 from .autoencoder import Autoencoder
 from .vae import VAE
 from .vae_encoder import VAEEncoder
@@ -16,5 +16,5 @@ from .mlp_vae import mlp_vae
 from .cifar_vae import cifar_vae
 from .registry import MODELS, build, register
 
-__all__ = ["Model", "Likelihood", "Autoencoder", "VAE", "VAEEncoder", "fashion_autoencoder", "fashion_vae",
+__all__ = ["Model", "Likelihood", "implied_variance", "Autoencoder", "VAE", "VAEEncoder", "fashion_autoencoder", "fashion_vae",
            "faces_vae", "CVAE", "cvae", "mlp_vae", "cifar_vae", "MODELS", "build", "register"]
