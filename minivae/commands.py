@@ -256,12 +256,6 @@ def evaluate(args):
     """`minivae evaluate DIR`: ELBO, IWAE_K and active units on the test set; writes evaluation.json."""
     from tqdm import tqdm
     from . import evaluation
-    if args.samples < 1:
-        raise UserError(f"--samples must be at least 1 (the draws from q(z|x) per image), got {args.samples}")
-    if args.batch_size < 1:
-        raise UserError(f"--batch-size must be at least 1, got {args.batch_size}")
-    if args.limit is not None and args.limit < 1:
-        raise UserError(f"--limit must be at least 1 image, got {args.limit}")
     _backend(args.backend)
     backend.manual_seed(args.seed)
     model, meta = load_run(args.run_dir)
