@@ -54,13 +54,9 @@ HOW_TO_RUN = ("minivae is installed in .venv: run it as `python3 dev.py minivae 
               "and then `minivae COMMAND`")
 
 
-def installed(extras):
-    """True when .venv already has minivae with ``extras`` (a second run skips pip)."""
-    if not os.path.exists(os.path.join(BIN, "minivae")):
-        return False
-    if extras != "notebooks":
-        return True
-    return os.path.exists(os.path.join(BIN, "jupyter-lab"))
+def installed(program):
+    """True when .venv already has ``program`` (a second run skips pip)."""
+    return os.path.exists(os.path.join(BIN, program))
 
 
 def docs(rest):
@@ -98,11 +94,11 @@ def main(argv):
     elif what == "docs":
         docs(rest)
     elif what == "minivae":
-        if not installed(""):
+        if not installed("minivae"):
             install("")
         sys.exit(subprocess.run([os.path.join(BIN, "minivae"), *rest], cwd=os.getcwd()).returncode)
     else:
-        if not installed("notebooks"):
+        if not installed("jupyter-lab"):
             install("notebooks")
         fashion_mnist()
         as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
