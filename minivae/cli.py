@@ -13,6 +13,7 @@
 `minivae COMMAND --help` describes each command's options and their defaults.
 """
 import argparse
+import os
 import sys
 import textwrap
 import warnings
@@ -207,6 +208,9 @@ def _run(args):
     except commands.UserError as exc:
         print(f"minivae {args.command}: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `minivae info | head`: the reader left; say nothing more
+        sys.stdout = open(os.devnull, "w")  # so the interpreter's last flush cannot fail too
+        return 1
     except OSError as exc:  # the system refused: a full disk, a read-only folder
         kept = "; the last checkpoint is whole: continue with --resume" if args.command == "train" else ""
         print(f"minivae {args.command}: {exc.filename or 'a file'}: {exc.strerror or exc}{kept}",
