@@ -32,7 +32,8 @@ GAIN_NOTE = ("gain: how much higher (tighter) the bound is than at the previous 
              "when it is small against +- SE, more samples would change little")
 
 
-def _gain(gain):
+def gain_text(gain):
+    """A row's gain as the table prints it: "+0.630", or "" where there is no previous K."""
     return "" if gain is None else f"{gain:+.3f}"
 
 
@@ -46,7 +47,7 @@ def format_table(result):
              "",
              f"{'estimate':<30}{'nats/image':>14}{'+- SE':>10}{'bits/dim':>11}{'gain':>10}"]
     for label, nats, se, bpd, gain in table_rows(ev):
-        lines.append(f"{label:<30}{nats:>14.3f}{se:>10.3f}{bpd:>11.4f}{_gain(gain):>10}")
+        lines.append(f"{label:<30}{nats:>14.3f}{se:>10.3f}{bpd:>11.4f}{gain_text(gain):>10}")
     lines.append(GAIN_NOTE)
     kl_dims = ev["kl_per_dim"]
     shown = ", ".join(f"{v:.3g}" for v in kl_dims[:10]) + (", ..." if len(kl_dims) > 10 else "")

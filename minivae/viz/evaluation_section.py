@@ -1,14 +1,14 @@
 """The report's "Evaluation" section: the table of `minivae evaluate` as HTML."""
 import html
 
-from ..evaluation.table import GAIN_NOTE, table_rows
+from ..evaluation.table import GAIN_NOTE, gain_text, table_rows
 
 
 def evaluation_table_html(evaluation):
     """The likelihood's sentence, the estimates in nats and bits/dim, KL and active units."""
     rows = "".join(f'<tr><td class="key">{html.escape(label)}</td><td>{nats:.3f}</td>'
                    f"<td>{se:.3f}</td><td>{bits:.4f}</td>"
-                   f"<td>{'' if gain is None else f'{gain:+.3f}'}</td></tr>"
+                   f"<td>{gain_text(gain)}</td></tr>"
                    for label, nats, se, bits, gain in table_rows(evaluation))
     ev = evaluation
     return (f"<p>{ev['images']} images, K = {ev['samples']} samples from q(z|x) per image, "
