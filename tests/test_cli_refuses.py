@@ -15,9 +15,10 @@ import numpy
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from minivae import cli, data
+from minivae import cli
 from minivae.training import CHECKPOINT, read_checkpoint
 from minivae.training import checkpoint as checkpoint_module
+from test_cli import fashion_or_skip
 from test_data_fashion import idx_bytes
 
 RUN_ARGS = ["--model", "fashion-vae", "--epochs", "1", "--limit", "64", "--batch-size", "32",
@@ -27,10 +28,7 @@ RUN_ARGS = ["--model", "fashion-vae", "--epochs", "1", "--limit", "64", "--batch
 @pytest.fixture(scope="module")
 def places(tmp_path_factory):
     """A small trained run folder, and paths that are not what the commands need."""
-    try:
-        data.find_fashion_mnist()
-    except FileNotFoundError:
-        pytest.skip("Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)")
+    fashion_or_skip()
     root = tmp_path_factory.mktemp("refuse")
     run = root / "run"
     assert cli.main(["train", "--out", str(run)] + RUN_ARGS) == 0

@@ -101,10 +101,10 @@ def latent_points(model, n=3, seed=0):
     return numpy.random.default_rng(seed).normal(size=(n, dim)).astype(numpy.float32) * 1.5
 
 
-def scramble_batch_norms(model, seed=0):
+def scramble_batch_norms(model, seed=0, part="decoder"):
     """Moving statistics and scales far from the fresh 0 / 1, so the page must really use them."""
     rng = numpy.random.default_rng(seed)
-    for _, layer in model.decoder.named_modules():
+    for _, layer in getattr(model, part).named_modules():
         if isinstance(layer, nn.BatchNormalization):
             c = layer.gamma.shape[0]
             layer.gamma.data[...] = rng.uniform(0.5, 1.5, c)
@@ -259,14 +259,7 @@ def minivae_encode(model, x):
 
 def scramble_all_batch_norms(model, seed=0):
     scramble_batch_norms(model, seed)
-    rng = numpy.random.default_rng(seed + 1)
-    for _, layer in model.encoder.named_modules():
-        if isinstance(layer, nn.BatchNormalization):
-            c = layer.gamma.shape[0]
-            layer.gamma.data[...] = rng.uniform(0.5, 1.5, c)
-            layer.beta.data[...] = rng.normal(0, 0.2, c)
-            layer.moving_mean[...] = rng.normal(0, 0.1, c)
-            layer.moving_variance[...] = rng.uniform(0.05, 2.0, c)
+    scramble_batch_norms(model, seed + 1, part="encoder")
 
 
 def fresh_page(tmp_path, name, n=20):
