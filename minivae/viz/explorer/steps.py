@@ -19,6 +19,7 @@ which computes exactly the two heads' outputs.
 """
 import numpy
 
+from ... import backend
 from ...models.cvae import SplitEncoder
 from ...models.vae_encoder import VAEEncoder
 from ...nn import (Activation, BatchNormalization, Conv2D, Conv2DTranspose, Dense, Flatten, LeakyReLU,
@@ -53,7 +54,6 @@ class Steps:
 
 
 def _numpy(value):
-    from ... import backend
     return backend.to_numpy(getattr(value, "data", value))
 
 
