@@ -34,6 +34,9 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message):
         message = message[len("argument "):] if message.startswith("argument ") else message
+        if message.endswith(": expected one argument"):  # e.g. --lr -1e-3: argparse reads a flag
+            flag = message.split(":")[0]
+            message += f" (a value starting with '-' is written {flag}=VALUE)"
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
