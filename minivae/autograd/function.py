@@ -8,6 +8,7 @@ needed, remembers the inputs so the engine can walk back through them.
 import contextlib
 
 from .. import backend
+from . import hooks
 from .tensor import Tensor
 
 _grad_enabled = True
@@ -57,6 +58,12 @@ class Function:
         return f"<{op}: {ins}{out}{route}>"
 
     def __call__(self, *inputs):
+        if hooks.tracer is not None:  # inside minivae.trace: timed and recorded
+            return hooks.tracer.apply(self, inputs)
+        return self.apply(inputs)
+
+    def apply(self, inputs):
+        """Run forward on ``inputs`` and, when a gradient will be needed, join the graph."""
         inputs = _as_tensors(self.name, inputs)
         needs = _grad_enabled and any(t.requires_grad for t in inputs)
         # per input: does the caller want its gradient? ops may skip the others
