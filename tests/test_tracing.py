@@ -200,3 +200,29 @@ def test_trace_refuses_zero_rounds():
     model, optimizer, x = book_vae()
     with pytest.raises(ValueError, match="rounds"):
         minivae.trace(model, optimizer, x, rounds=0)
+
+
+@pytest.mark.parametrize("name", list(models.MODELS))
+def test_every_model_of_the_registry_can_be_traced(name):
+    backend.manual_seed(0)
+    model = models.build(name)
+    optimizer = optim.Adam(model.parameters(), lr=1e-4)
+    x = numpy.random.default_rng(0).random((2,) + tuple(model.input_shape), dtype=numpy.float32)
+    record = minivae.trace(model, optimizer, x, rounds=1)
+    assert len(record.nodes) > 10 and sorted(record.backward_order) == list(range(len(record.nodes)))
+    assert len(record.params) == len(model.parameters())
+    assert all(p["reconstruction_norm"] > 0 for p in record.params[-2:])  # the decoder's output layer
+    if not model.is_vae:  # the autoencoder's kl_loss is the number 0.0: no gradient from it
+        assert all(p["kl_norm"] == 0 for p in record.params)
+    assert "<iframe" in record._repr_html_() and f"{len(record.nodes)} ops" in repr(record)
+
+
+def test_a_model_on_either_backend_is_traced_alike(device):
+    """The same ops on either backend (the noise differs: each backend has its own generator)."""
+    model, optimizer, x = book_vae(device)
+    record = minivae.trace(model, optimizer, x, seed=1, rounds=1)
+    reference = minivae.trace(*book_vae("cpu"), seed=1, rounds=1)
+    assert [n["op"] for n in record.nodes] == [n["op"] for n in reference.nodes]
+    for entry, (_, p) in zip(record.params, model.named_parameters()):
+        assert p.device == device
+        assert entry["grad_norm"] == pytest.approx(numpy.linalg.norm(backend.to_numpy(p.grad)), rel=1e-6)

@@ -22,6 +22,7 @@ import time
 import numpy
 
 from .. import backend
+from ..autograd.tensor import Tensor
 from ..bench.timing import synchronize
 from ..memory import keep_freed_memory
 from .recorder import Recorder
@@ -118,18 +119,22 @@ def _recorded_step(model, optimizer, x, start, detail, split):
               "optimizer_ms": optimizer_ms, "step_ms": step_ms}
     if detail:
         result["params"] = _params(model, record, total, parts, before)
-        result["losses"] = {k: float(v.item()) for k, v in losses.items()}
+        result["losses"] = {k: float(v.item() if isinstance(v, Tensor) else v) for k, v in losses.items()}
         result["functions"] = record.functions()
     return result
 
 
 def _split(model, losses, record):
-    """name -> {term: gradient} from one backward per loss term (the graph kept until the last)."""
-    parts = {n: {} for n, _ in model.named_parameters()}
+    """name -> {term: gradient} from one backward per loss term (the graph kept until the last).
+
+    A term that is a plain number (the autoencoder's kl_loss, 0.0) sends no gradient: zeros."""
+    parts = {n: {} for n, p in model.named_parameters()}
+    terms = [t for t in TERMS if isinstance(losses[t], Tensor) and losses[t].requires_grad]
     with record.paused():
-        for i, term in enumerate(TERMS):
+        for term in TERMS:
             model.zero_grad()
-            losses[term].backward(retain_graph=i < len(TERMS) - 1)
+            if term in terms:
+                losses[term].backward(retain_graph=term != terms[-1])
             for n, p in model.named_parameters():
                 xp = backend.get_array_module(p.data)
                 parts[n][term] = p.grad if p.grad is not None else xp.zeros_like(p.data)
