@@ -16,7 +16,7 @@ import numpy
 from .. import backend
 from ..autograd import hooks
 from ..nn.layer import Layer
-from .summary import norm, saved_bytes, summarize
+from .summary import rough_norm, saved_bytes, summarize
 
 
 def module_names(model):
@@ -103,7 +103,7 @@ class Recorder:
         self.backward_order.append(n)
         if self.detail:
             node["grad"] = summarize(gy)
-            node["sent"] = [None if gx is None else {"to": self._source(x), "norm": norm(gx)}
+            node["sent"] = [None if gx is None else {"to": self._source(x), "norm": rough_norm(gx)}
                             for x, gx in zip(inputs, sent)]
 
     def functions(self):
