@@ -150,8 +150,8 @@ def test_per_node_times_add_up_to_the_step_on_its_own():
 
     In a process of its own with one BLAS thread: on a shared 2-core machine, a two-thread
     matrix product waits whenever another process holds a core, and its time jumps between
-    about 1x and 4x from one call to the next (measured: plain steps of 110 to 440 ms
-    against 52 to 68 ms with one thread), which no median of 9 steadies."""
+    about 1x and 4x from one call to the next (plain steps of 87 to 483 ms against 52 to
+    101 ms with one thread, benchmarks/RESULTS.md), which no median of 9 steadies."""
     import json
     import os
     import subprocess
