@@ -9,11 +9,11 @@ from .table import format_table
 class StepTrace:
     """One recorded training step.
 
-    nodes           one dict per Function application in the step's graph (id, op, module,
-                    inputs, shapes, forward_ms, backward_ms, saved_bytes, value and grad summaries)
-    params          one dict per parameter (gradient norm, reconstruction and KL parts, update ratio)
-    backward_order  node ids in the order the backward walk visited them
-    step_ms         the step's own time, measured without tracing (median)
+    ``nodes``: one dict per Function application in the step's graph (id, op, module, inputs,
+    shapes, forward_ms, backward_ms, saved_bytes, value and grad summaries). ``params``: one
+    dict per parameter (gradient norm, reconstruction and KL parts, update ratio).
+    ``backward_order``: node ids in the order the backward walk visited them. ``step_ms``: the
+    step's own time, measured without tracing (median).
     """
 
     def __init__(self, model, nodes, params, backward_order, step_ms, optimizer_ms, losses, batch,

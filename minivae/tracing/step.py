@@ -1,7 +1,7 @@
 """trace: one training step of a model, recorded from the inside.
 
 The step is the book's ``train_step``: forward, the losses, backward of the total,
-one optimizer update. ``trace`` runs it from the same starting point several times:
+one optimizer update. ``trace`` runs it from the same starting point several times::
 
     plain      untouched, timed as a whole: ``step_ms`` (the median)
     timed      under a Recorder that only reads the clock: each node's forward and
