@@ -207,3 +207,13 @@ def test_the_faces_vae_page_loads_in_under_2_seconds(browser, tmp_path):
         "const t = performance.getEntriesByType('navigation')[0]; return t.loadEventEnd - t.startTime")
     assert loaded < 2000 and seconds < 2, (loaded, seconds)
     assert browser.execute_script("return window.minivae.step.nodes.length") > 50
+
+
+def test_the_command_refuses_a_batch_larger_than_the_training_set(traced_run, capsys):
+    assert cli.main(["trace", str(traced_run[0]), "--batch", "301"]) == 2
+    assert "--batch 301: the run's training set has only 300 images" in capsys.readouterr().err
+
+
+def test_the_command_refuses_a_folder_without_a_run(tmp_path, capsys):
+    assert cli.main(["trace", str(tmp_path)]) == 2
+    assert "checkpoint" in capsys.readouterr().err

@@ -74,7 +74,7 @@ class Function:
         if needs:
             out.creator = self
             self.inputs = inputs
-            self.output = (out.shape, y.dtype)
+            self.output = (tuple(y.shape), y.dtype)
         return out
 
     def forward(self, *xs):
