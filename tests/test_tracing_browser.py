@@ -20,13 +20,13 @@ from minivae.tracing.run import first_training_images, run_optimizer
 from minivae.run_folder import load_run
 from test_explorer_browser import browser, fashion_or_skip  # noqa: F401  (browser is a fixture)
 
-BATCH = 16
+BATCH = 32
 ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 @pytest.fixture(scope="module")
 def traced_run(tmp_path_factory):
-    """A 1-epoch run of the book's VAE on 300 images, then `minivae trace RUN --batch 16` in a
+    """A 1-epoch run of the book's VAE on 300 images, then `minivae trace RUN --batch 32` in a
     process of its own with one BLAS thread (see test_tracing's timing test for why)."""
     fashion_or_skip()
     out = tmp_path_factory.mktemp("fashion-vae")
