@@ -62,7 +62,7 @@
   }
 
   // ------------------------------------------------------------ layout: rows as forward ran
-  const W = { op: 168, module: 200, param: 176 }, H = { op: 36, module: 46, param: 30 };
+  const W = { op: 196, module: 200, param: 176 }, H = { op: 36, module: 46, param: 30 };
   const ROW = 66, GAP = 18, MARGIN = 24;
 
   function layout() {
@@ -84,6 +84,17 @@
       n.inputs.forEach((j) => { if (unitOfNode[j] !== key) r = Math.max(r, rank.get(unitOfNode[j]) + 1); });
       rank.set(key, r);
     });
+    // ops on parameters alone (conv2d's kernel flip) sit just above the op that uses their result
+    const fromData = [];
+    nodes.forEach((n) => { fromData[n.id] = n.args.includes("data") || n.inputs.some((j) => fromData[j]); });
+    const unitFromData = new Map();
+    nodes.forEach((n) => { if (fromData[n.id]) unitFromData.set(unitOfNode[n.id], true); });
+    for (let i = nodes.length - 1; i >= 0; i--) {
+      const key = unitOfNode[i];
+      if (unitFromData.get(key)) continue;
+      const later = consumers[i].map((c) => unitOfNode[c]).filter((k) => k !== key).map((k) => rank.get(k));
+      if (later.length) rank.set(key, Math.max(rank.get(key), Math.min(...later) - 1));
+    }
     const edges = new Map();
     nodes.forEach((n) => n.inputs.forEach((j) => {
       const a = unitOfNode[j], b = unitOfNode[n.id];
