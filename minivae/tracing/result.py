@@ -49,7 +49,7 @@ class StepTrace:
                 "modules": self.modules, "sources": self.sources, "book": book}
 
     def html(self, book=None):
-        """The page, one offline HTML file (see :mod:`minivae.tracing.page`)."""
+        """The page: one offline HTML file, ``step.html``, as :func:`render` makes it."""
         from .page import render
         return render(self.to_dict(book))
 
