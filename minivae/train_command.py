@@ -42,6 +42,8 @@ def train(args):
         _train(args, out)
     except KeyboardInterrupt:
         raise RunInterrupted(f"interrupted: {_how_to_go_on(args, out)}", 130) from None
+    except BrokenPipeError:  # `minivae train | head`: the reader left, cli ends quietly
+        raise
     except OSError as exc:  # the system refused: a full disk, a read-only folder
         raise RunInterrupted(f"minivae train: {exc.filename or 'a file'}: {exc.strerror or exc}; "
                              f"{_how_to_go_on(args, out)}", 1) from None
@@ -336,6 +338,5 @@ def _closing(out, run, history, written, figures):
         print(f"next: open {' and '.join(pages)} in a browser; `minivae evaluate {out}` scores the model",
               flush=True)
     else:
-        print(f"next: `minivae report {out}` draws its figures and report.html; "
-              f"`minivae evaluate {out}` scores the model", flush=True)
+        print(f"next: `minivae evaluate {out}` scores the model", flush=True)
 
