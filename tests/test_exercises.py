@@ -88,6 +88,15 @@ def test_a_broadcast_slip_in_matmul_points_at_the_line(tmp_path):
     assert "ga = gy @ self.b.T" in str(verdict)
 
 
+def test_a_transposed_gradient_is_refused_by_the_engines_rule(tmp_path):
+    """(5, 4) for b of shape (4, 5): twenty numbers, the wrong shape; the engine's sum_to refuses it too."""
+    path = _edited(tmp_path, "03_matmul.py", "gb = self.a.swapaxes(-1, -2) @ gy",
+                   "gb = gy.swapaxes(-1, -2) @ self.a")
+    verdict = check_exercise(path)
+    assert (verdict.status, verdict.input, verdict.case) == ("backward error", "b", 1)
+    assert verdict.summary == "backward returned a gradient of shape (5, 4) for b, which has shape (4, 5)"
+
+
 @pytest.mark.parametrize("old, new, summary", [
     ("return g_x, g_weight, g_bias", "return g_x, g_weight, None",
      "backward returned None for bias, which needs a gradient"),
