@@ -6,7 +6,9 @@ Everything goes into one JSON object, ``explorer_data``:
     inputRange                                      the model's input range: encode() maps [0, 1] to it
     steps, encoderSteps, tensors, weights           the decoder and encoder (steps.py), weights as base64
                                                     float32 (one buffer for both)
-    loss                                            how the model's training loss is made (loss_terms)
+    isVae                                           does the encoder give q(z|x) (model.is_vae)
+    loss                                            how the model's training loss is made, the kernels
+                                                    the page runs and their constants (model.loss_terms())
     input {channels, size, pipeline}                how the loader makes a model input from stored pixels
     plane, points {u, v, labels}, classNames        the scatter: up to 5,000 test embeddings (z_mean)
     mean, directions, spread                        principal directions of the embeddings
@@ -29,7 +31,7 @@ from ...data import CIFAR10_CLASSES, CLASS_NAMES
 from ...recipes import RECIPES
 from ...short_run import short_run_warning
 from ..inference import encode
-from .steps import decoder_steps, encoder_steps, output_range
+from .steps import decoder_steps, network_steps, output_range
 
 MAX_POINTS = 5000  # embeddings in the scatter, as in the run's scatter figure
 MAX_DIRECTIONS = 8  # principal directions given a slider
@@ -53,22 +55,6 @@ def input_pipeline(model, dataset):
     """{channels, size, pipeline} for the page: how a drawn or dropped image becomes a model input."""
     channels, size, pipeline = PIPELINES.get(dataset, (model.input_shape[0], None, ["scale_to_unit"]))
     return {"channels": channels, "size": size or int(model.input_shape[-1]), "pipeline": pipeline}
-
-
-def loss_terms(model):
-    """How ``model.compute_losses`` makes its loss, for the page to compute it for one image.
-
-    vae:         reconstruction_loss = beta * mean over pixels of BCE or MSE (decoder(z), x),
-                 kl_loss = -0.5 * sum(1 + z_log_var - z_mean^2 - exp(z_log_var))
-    cvae:        reconstruction_loss = sum over pixels of BCE(logits(z), x),
-                 kl_loss = log q(z|x) - log p(z) at the one sampled z
-    autoencoder: reconstruction_loss = mean BCE(decoder(encoder(x)), x), no KL
-    """
-    if not model.is_vae:
-        return {"kind": "autoencoder", "reconstruction": "bce"}
-    if model.likelihood.logits:  # the CVAE: a Bernoulli from logits, its KL sampled
-        return {"kind": "cvae"}
-    return {"kind": "vae", "reconstruction": model.reconstruction, "beta": model.beta}
 
 
 def _spread_over_labels(labels, n):
@@ -129,7 +115,7 @@ def explorer_data(model, val_x, val_labels=None, meta=None, seed=0, history=None
     name = meta.get("model", getattr(model, "name", "model"))
     dataset = meta.get("dataset") or (RECIPES[name].dataset if name in RECIPES else None)
     steps, arrays = decoder_steps(model.decoder, logits=model.likelihood.logits)
-    encoder, encoder_arrays = encoder_steps(model.encoder)
+    encoder, encoder_arrays = network_steps(model.encoder)
     weights, tensors = pack_weights({**arrays, **encoder_arrays})
     rng = numpy.random.default_rng(seed)
     chosen = numpy.arange(len(val_x))
@@ -163,7 +149,7 @@ def explorer_data(model, val_x, val_labels=None, meta=None, seed=0, history=None
         "parameters": int(sum(a.size for a in arrays.values())),
         "encoderParameters": int(sum(a.size for a in encoder_arrays.values())),
         "steps": steps, "encoderSteps": encoder, "tensors": tensors, "weights": weights,
-        "loss": loss_terms(model),
+        "loss": model.loss_terms(),
         "shortRun": None if history is None else short_run_warning(meta, history),
         "input": input_pipeline(model, dataset),
         "plane": plane,
