@@ -6,6 +6,7 @@
     python3 dev.py minivae ...  # any `minivae` command, run from .venv (e.g. minivae --help)
     python3 dev.py notebooks    # install JupyterLab into .venv and open the tutorials
     python3 dev.py docs         # install minivae[docs] into .venv, build the book in docs/_build/html
+    python3 dev.py exercises    # write tutorials/exercises/ from their sources in tutorials/solutions/
 
 Extra arguments go to `minivae train`, pytest, `minivae`, `jupyter lab` or sphinx-build
 (e.g. -W --keep-going). MINIVAE_QUICK=1 python3 dev.py docs builds the quick book (the
@@ -78,7 +79,7 @@ def docs(rest):
 
 
 def main(argv):
-    commands = ("train", "test", "minivae", "notebooks", "docs")
+    commands = ("train", "test", "minivae", "notebooks", "docs", "exercises")
     if not argv or argv[0] not in commands:
         sys.exit(__doc__)
     what, rest = argv[0], argv[1:]
@@ -93,6 +94,11 @@ def main(argv):
         print(HOW_TO_RUN, flush=True)
     elif what == "docs":
         docs(rest)
+    elif what == "exercises":  # each learner's file, its solution's source with the solution cut out
+        if not installed("minivae"):
+            install("")
+        run(os.path.join(BIN, "python"), "-m", "minivae.exercises.learner",
+            os.path.join("tutorials", "solutions"), os.path.join("tutorials", "exercises"))
     elif what == "minivae":
         if not installed("minivae"):
             install("")

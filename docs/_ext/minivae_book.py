@@ -121,7 +121,8 @@ def exercise_page(path):
     reference = _dict_get(check, "reference").value
     cases = ast.literal_eval(_dict_get(check, "cases"))
     solution_path = SOLUTIONS / path.name
-    solution_text = solution_path.read_text(encoding="utf-8")
+    from minivae.exercises.learner import solution_code
+    solution_text = solution_code(solution_path.read_text(encoding="utf-8"), str(solution_path))
     solution = _source(solution_text, _method(_function_class(ast.parse(solution_text)), "backward"))
     forward = _source(text, _method(cls, "forward"))
     command = f"minivae exercise check tutorials/exercises/{path.name}"
