@@ -85,7 +85,7 @@ def _train_parser(sub):
                            "Train one of the sources' models with its source's recipe, then write "
                            "its figures, report.html and explorer.html into the run folder."),
                        epilog=_recipes_table())
-    p.add_argument("--model", default="fashion-vae", choices=MODELS, metavar="MODEL",
+    p.add_argument("--model", default=recipes.BOOK_MODEL, choices=MODELS, metavar="MODEL",
                    help="one of: " + ", ".join(MODELS))
     p.add_argument("--dataset", default=None, choices=recipes.DATASETS, metavar="NAME",
                    help="the data set, one of " + ", ".join(recipes.DATASETS) +

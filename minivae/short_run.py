@@ -45,7 +45,7 @@ def short_run_warning(meta, history):
     if needed is None or taken is None or taken >= needed:
         return None
     model = meta["model"]
-    fix = "python3 dev.py train" if model == "fashion-vae" else f"minivae train --model {model}"
+    fix = "python3 dev.py train" if model == recipes.BOOK_MODEL else f"minivae train --model {model}"
     return (f"This run took {taken:,} training steps, and the {model} needs about {needed:,} "
             "(one epoch of the full data set) before its images look like the data, so these "
             f"figures show mostly blurry averages; train longer with `{fix}` (no --limit).")

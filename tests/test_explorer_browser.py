@@ -82,8 +82,8 @@ def page_decode(browser, zs):
 def minivae_decode(model, zs):
     """minivae's own decoder on the same points, in [0, 1] as the page promises."""
     images = viz.decode(model, numpy.asarray(zs, numpy.float32)).astype(numpy.float64)
-    steps_low = -1.0 if model.name == "cifar-vae" else 0.0  # the CIFAR decoder ends in tanh
-    return (images - steps_low) / (1.0 - steps_low)
+    low, high = model.value_range  # the CIFAR decoder ends in tanh: (-1, 1)
+    return (images - low) / (high - low)
 
 
 def assert_page_matches(browser, model, zs):
@@ -238,7 +238,7 @@ def test_the_trained_faces_vae_page_matches_and_has_its_sliders(browser, tmp_pat
 # ---------------------------------------------------------------- the encoder and the loss
 
 def input_range(model):
-    return (-1.0, 1.0) if model.name == "cifar-vae" else (0.0, 1.0)  # CIFAR's inputs are [-1, 1]
+    return model.value_range  # CIFAR's inputs are [-1, 1]: the model says so
 
 
 def random_images(model, n, seed=0):
@@ -299,7 +299,7 @@ def test_the_pages_loss_terms_are_the_models_training_loss(browser, tmp_path, na
     model, path = fresh_page(tmp_path, name)
     open_page(browser, path)
     x, unit = random_images(model, 1, seed=7)
-    if model.name in ("fashion-vae", "mlp-vae", "cvae"):  # their data: pixels in [0, 1], binarized for cvae
+    if model.likelihood.family == "bernoulli":  # their data: pixels in [0, 1], binarized for cvae
         x = unit = (unit > 0.6).astype(numpy.float32)
     dim = model.config["latent_dim"]
     for eps in (numpy.random.default_rng(8).normal(size=dim).astype(numpy.float32), numpy.zeros(dim, numpy.float32)):
@@ -307,8 +307,7 @@ def test_the_pages_loss_terms_are_the_models_training_loss(browser, tmp_path, na
         got = page_call(browser, "window.minivae.loss(args[0], args[1])", unit[0].ravel().tolist(), eps.tolist())
         for key in ("reconstruction_loss", "kl_loss", "total_loss"):
             assert got[key] == pytest.approx(expected[key], rel=1e-4, abs=1e-4), key
-        beta = getattr(model, "beta", None) if model.name != "cvae" else None
-        assert got["beta"] == beta
+        assert got["beta"] == getattr(model, "beta", None)  # the CVAE has none
 
 
 def test_the_autoencoders_loss_is_its_reconstruction_alone(browser, tmp_path):

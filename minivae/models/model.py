@@ -13,6 +13,8 @@ evaluation ask it instead of finding out:
     kl_estimate  how kl_loss estimates KL(q(z|x) || p(z)): "closed form", "one sample"
                  (log q(z|x) - log p(z) at the drawn z, a Monte-Carlo estimate), or None (no KL)
     loss_terms() how compute_losses makes each term, as data (the explorer's page runs it)
+    value_range  (low, high) of its inputs and of its decoder's outputs: (0, 1), or (-1, 1)
+                 where the decoder ends in tanh (the CIFAR-10 VAE)
     latent_dim   the size of z
     name         its name in the registry (set by @register on its factory)
 """
@@ -32,6 +34,7 @@ class Model(Module):
     name = "model"  # the registry name (minivae.models.build(name, **config))
     is_vae = False  # does the encoder give q(z|x) (z_mean, z_log_var, z), or one point z?
     kl_estimate = None  # "closed form", "one sample" or None: how kl_loss estimates the KL
+    value_range = (0.0, 1.0)  # its images' range, in and out: pixels read as probabilities
 
     def __init__(self, encoder, decoder, config):
         super().__init__()

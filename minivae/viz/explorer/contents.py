@@ -31,7 +31,7 @@ from ...data import CIFAR10_CLASSES, CLASS_NAMES
 from ...recipes import RECIPES
 from ...short_run import short_run_warning
 from ..inference import encode
-from .steps import decoder_steps, network_steps, output_range
+from .steps import decoder_steps, network_steps
 
 MAX_POINTS = 5000  # embeddings in the scatter, as in the run's scatter figure
 MAX_DIRECTIONS = 8  # principal directions given a slider
@@ -135,7 +135,7 @@ def explorer_data(model, val_x, val_labels=None, meta=None, seed=0, history=None
         plane, uv = "pca", (z - mean) @ directions[:2].T  # (N, 2): the coordinates along PC 1 and 2
     examples = _spread_over_labels(labels, min(N_EXAMPLES, len(chosen)))
     images = numpy.asarray(val_x[chosen[examples]], dtype=numpy.float32)  # (n, C, H, W)
-    low, high = output_range(steps)
+    low, high = (float(v) for v in model.value_range)  # the model says its images' range
     pixels = numpy.clip((images - low) / (high - low), 0, 1)
     data = {
         "model": name,

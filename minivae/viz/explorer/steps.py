@@ -154,9 +154,3 @@ def decoder_steps(decoder, logits=False):
     _add_layer(decoder.network, f"{decoder.name}.", out)
     out.steps.append({"op": "sigmoid"})
     return out.steps, out.arrays
-
-
-def output_range(steps):
-    """The decoder's value range from its last activation: [-1, 1] after tanh, else [0, 1]."""
-    last = next((s["op"] for s in reversed(steps) if s["op"] != "reshape"), None)
-    return [-1.0, 1.0] if last == "tanh" else [0.0, 1.0]
