@@ -66,6 +66,8 @@ class Model(Module):
             beta            the weight of the reconstruction term, or None where there is none
             likelihood      {family, logits}: logits True, the kernel takes the decoder's logits
             describe        {term: a line saying how it is made}, for the page's table
+
+        Each model writes it beside its ``compute_losses``, so the two are read together.
         """
         raise NotImplementedError(f"{type(self).__name__} must say how its loss is made (loss_terms)")
 
