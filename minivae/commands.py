@@ -86,8 +86,7 @@ def _model_and_optimizer(name, settings, recipe):
     from . import optim
     model = _build(name, **settings["model_args"])
     model.to(backend.current())
-    rule = {"adam": optim.Adam, "rmsprop": optim.RMSprop, "sgd": optim.SGD}[recipe.optimizer]
-    return model, rule(model.parameters(), lr=settings["lr"])
+    return model, optim.get(recipe.optimizer, model.parameters(), lr=settings["lr"])
 
 
 def _meta(args, recipe, settings, train_images):

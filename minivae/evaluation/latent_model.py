@@ -14,7 +14,7 @@ whose log p(x) is known in closed form, for checking the estimates.
 from .. import backend
 from ..autograd import Tensor
 from .errors import EvaluationError
-from .likelihood import BernoulliLogits, BernoulliProbabilities, Gaussian, is_binary
+from .densities import BernoulliLogits, BernoulliProbabilities, Gaussian, is_binary
 
 DECODE_ROWS = 32  # latent points per decoder pass on the CPU (see log_px_given_z); a GPU takes all
 
@@ -79,7 +79,7 @@ class VAELatentModel(LatentModel):
 def latent_model(model, images):
     """The latent model of a trained minivae ``model`` for data ``images`` (n, C, H, W).
 
-    Asks the model for its p(x | z) (``model.likelihood``, see ``minivae/evaluation/likelihood.py``) and checks
+    Asks the model for its p(x | z) (``model.likelihood``, see ``minivae/evaluation/densities.py``) and checks
     that the images fit: their shape, and their range for a Bernoulli. Raises
     :class:`EvaluationError` for a model with no q(z | x) or data that does not fit.
     """

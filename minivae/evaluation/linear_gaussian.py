@@ -16,7 +16,7 @@ import numpy
 
 from .. import backend
 from .latent_model import LatentModel
-from .likelihood import Gaussian
+from .densities import Gaussian
 
 
 class LinearGaussian(LatentModel):
