@@ -251,6 +251,8 @@ def test_the_pages_javascript_holds_no_epsilon_and_no_geometry_formula():
         assert not re.search(r"Math\.ceil\([^)]*stride|\(\s*\w+\s*-\s*1\s*\)\s*\*\s*s[hw]\b|/\s*s[hw]\)\s*\+\s*1",
                              code), f"{path.name} holds an output-size formula"
         assert 'kind === "cvae"' not in code and ".kind" not in code, f"{path.name} decides the model's kind"
+        assert "0.3275911" not in code and "2.506628277459239" not in code, \
+            f"{path.name} restates an approximation of the normal CDF or its quantile"
 
 
 def test_is_it_a_vae_and_the_loss_description_come_from_the_model():

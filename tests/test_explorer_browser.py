@@ -450,3 +450,16 @@ def test_moving_across_the_plane_never_blocks_the_page(browser, trained_book_vae
     assert result["moves"] > 30, f"only {result['moves']} animation frames in 2 s"
     assert not [d for d in result["long"] if d > 100], f"main-thread tasks over 100 ms: {result['long']}"
     assert decoded_picture(browser) != first
+
+
+def test_the_pages_normal_cdf_and_quantile_are_minivaes(browser, tmp_path):
+    """The CDF view reads minivae.viz.normal's table (DATA.normalCdf), both ways."""
+    from minivae.viz import normal
+    model, path = fresh_page(tmp_path, "fashion-vae")
+    open_page(browser, path)
+    u = numpy.linspace(-4.5, 4.5, 37)
+    p = numpy.linspace(1e-4, 1 - 1e-4, 41)
+    got = browser.execute_script("return [arguments[0].map(normalCdf), arguments[1].map(normalQuantile)]",
+                                 u.tolist(), p.tolist())
+    assert numpy.abs(numpy.array(got[0]) - normal.cdf(u)).max() < 1e-5
+    assert numpy.abs(numpy.array(got[1]) - normal.quantile(p)).max() < 1e-3

@@ -16,6 +16,7 @@ Everything goes into one JSON object, ``explorer_data``:
                                                     set's (Fashion-MNIST for MNIST): that sentence
     mean, directions, spread                        principal directions of the embeddings
     attributes [{name, vector}]                     mean z with the label minus mean z without it
+    normalCdf {from, step, values}                  N(0, 1)'s CDF on a grid, for the plane's CDF view
     shortRun                                        the report's sentence when the run was too short
                                                     for its images to mean much (short_run), or None
     examples {z, images, labels}                    some test images (model inputs, shown in [0, 1]) and
@@ -33,10 +34,12 @@ import numpy
 from ...data import data_set as data_set_named
 from ...recipes import RECIPES
 from ...short_run import short_run_warning
+from .. import normal
 from ..inference import encode
 from .steps import decoder_steps, network_steps
 
 MAX_POINTS = 5000  # embeddings in the scatter, as in the run's scatter figure
+CDF_GRID = (-6.0, 0.01, 1201)  # from, step, count: where the page reads N(0, 1)'s CDF
 MAX_DIRECTIONS = 8  # principal directions given a slider
 N_EXAMPLES = 24  # test images offered as input and for morphing
 
@@ -77,6 +80,14 @@ def pack_weights(arrays):
         offset += a.size
     buffer = numpy.concatenate([a.ravel() for a in arrays.values()]).astype("<f4")
     return base64.b64encode(buffer.tobytes()).decode("ascii"), tensors
+
+
+def normal_cdf_table():
+    """{from, step, values}: Phi(u) = minivae.viz.normal.cdf on CDF_GRID, which the page interpolates
+    (both ways: its quantile too) instead of restating an approximation of erf."""
+    start, step, count = CDF_GRID
+    values = normal.cdf(start + step * numpy.arange(count))  # (count,)
+    return {"from": start, "step": step, "values": _rounded(values, 8)}
 
 
 def principal_directions(z, k=MAX_DIRECTIONS):
@@ -151,6 +162,7 @@ def explorer_data(model, val_x, val_labels=None, meta=None, seed=0, history=None
         "encoderParameters": int(sum(a.size for a in encoder_arrays.values())),
         "steps": steps, "encoderSteps": encoder, "tensors": tensors, "weights": weights,
         "loss": model.loss_terms(),
+        "normalCdf": normal_cdf_table(),
         "shortRun": None if history is None else short_run_warning(meta, history),
         "input": input_pipeline(model, data_set),
         "plane": plane,

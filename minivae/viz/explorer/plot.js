@@ -10,29 +10,27 @@ const dot = (a, b) => a.reduce((s, v, i) => s + v * b[i], 0);
 const fmt = (v, digits = 2) => (Math.abs(v) >= 1000 ? v.toFixed(0) : v.toFixed(digits));
 const zText = (z) => `(${Array.from(z.slice(0, 3), (v) => v.toFixed(2)).join(", ")}${z.length > 3 ? ", ..." : ""})`;
 
-// N(0, 1) CDF, Phi(x) = (1 + erf(x / sqrt 2)) / 2, with erf from Abramowitz & Stegun 7.1.26 (error < 1.5e-7)
-function normalCdf(x) {
-  const t = 1 / (1 + 0.3275911 * Math.abs(x) / Math.SQRT2);
-  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  const erf = 1 - poly * Math.exp(-x * x / 2);
-  return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+// N(0, 1)'s CDF, Phi, as minivae.viz.normal.cdf tabulates it (DATA.normalCdf: from, step, values),
+// read by linear interpolation both ways: Phi(u) for the CDF view, and its inverse (the quantile)
+// for the pointer there.
+function normalCdf(u) {
+  const { from, step, values } = DATA.normalCdf, last = values.length - 1;
+  const t = (u - from) / step, k = Math.floor(t);
+  if (k < 0) return values[0];
+  if (k >= last) return values[last];
+  return values[k] + (t - k) * (values[k + 1] - values[k]);
 }
 
-// Its inverse (the normal quantile), Acklam's rational approximation (relative error < 1.2e-9)
 function normalQuantile(p) {
-  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.3577518672690,
-             -30.66479806614716, 2.506628277459239];
-  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734,
-             4.374664141464968, 2.938163982698783];
-  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-  const tail = (q) => (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-                      ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-  if (p < 0.02425) return tail(Math.sqrt(-2 * Math.log(p)));
-  if (p > 1 - 0.02425) return -tail(Math.sqrt(-2 * Math.log(1 - p)));
-  const q = p - 0.5, r = q * q;
-  return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
-         (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  const { from, step, values } = DATA.normalCdf;
+  let lo = 0, hi = values.length - 1;
+  if (p <= values[lo]) return from;
+  if (p >= values[hi]) return from + hi * step;
+  while (hi - lo > 1) {  // values[lo] <= p < values[hi]
+    const mid = (lo + hi) >> 1;
+    if (values[mid] <= p) lo = mid; else hi = mid;
+  }
+  return from + (lo + (p - values[lo]) / (values[hi] - values[lo])) * step;
 }
 
 // Draw an image (channels, h, w) with values in [0, 1] into a size x size square of a canvas. Grey
