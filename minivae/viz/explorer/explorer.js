@@ -226,7 +226,7 @@ scatter.addEventListener("click", (event) => {
 function setup() {
   document.getElementById("title").textContent = `${DATA.model}: a ${D}-d latent space`;
   document.getElementById("about").textContent = `The encoder (${DATA.encoderParameters.toLocaleString()} weights) ` +
-    `and the decoder (${DATA.parameters.toLocaleString()}) run in this page (decoder.js), in ${model.where}. ` +
+    `and the decoder (${DATA.parameters.toLocaleString()}) run in this page (engine.js, vae.js), in ${model.where}. ` +
     `The plane shows ${DATA.points.u.length.toLocaleString()} test images' z_mean` +
     (plane.pca ? " through their first two principal directions." : ".") +
     " Draw or pick an image to see q(z|x); move the pointer over the plane to decode the point under it.";

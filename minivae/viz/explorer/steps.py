@@ -55,7 +55,7 @@ class Steps:
             return
         if name not in ACTIVATION_STEPS:
             raise ValueError(f"explorer: {where} uses the activation {name!r}, which the page's "
-                             f"decoder.js does not have; it knows {', '.join(sorted(ACTIVATION_STEPS))}.")
+                             f"engine.js does not have; it knows {', '.join(sorted(ACTIVATION_STEPS))}.")
         self.steps.append(dict(ACTIVATION_STEPS[name]))
 
 
