@@ -159,7 +159,7 @@ def _explorer(model, out, meta, val_x, val_labels, history, data_set):
     try:
         path = write_explorer(model, out, val_x, val_labels, meta, history=history, data_set=data_set)
         print(f"explorer: {path}", flush=True)
-    except Exception as exc:  # e.g. a layer decoder.js lacks: the run still gets its report
+    except Exception as exc:  # e.g. a layer engine.js lacks: the run still gets its report
         print(f"explorer: not written: {type(exc).__name__}: {exc}", flush=True)
 
 
