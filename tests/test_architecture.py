@@ -1,7 +1,7 @@
 """The floors of minivae, checked: the import-linter contracts in setup.cfg hold.
 
-    cli > commands | arguments > redraw > viz | run_folder | bench | exercises
-        > training | evaluation | short_run > recipes > models > nn | optim
+    cli > commands | arguments > train_command > redraw > viz | run_folder | bench | exercises
+        > training | evaluation | short_run > run_settings > recipes > models > nn | optim
         > functional | gradcheck | data > autograd : ops > backend | errors | memory
 
 No module imports a floor above its own, and no package has an import circle but

@@ -16,11 +16,17 @@ import pytest
 from minivae import cli, data, models, nn
 from minivae.data import DATA_SETS, preprocess
 from minivae.functional.conv_geometry import conv_geometry
+from minivae.run_settings import SavedRun
 from minivae.viz import explorer as explorer_package
 from minivae.viz.explorer import EXPLORER, decoder_steps, explorer_data, network_steps, render, write_explorer
 from minivae.viz.explorer.contents import MAX_POINTS, N_EXAMPLES, pack_weights, principal_directions
 
 META = {"model": "fashion-vae", "dataset": "fashion-mnist"}
+
+
+def saved(**meta):
+    """The record of a checkpoint whose meta is ``meta``."""
+    return SavedRun.from_meta(meta)
 
 
 def page_data(page):
@@ -149,7 +155,7 @@ def test_the_book_vae_page_is_one_offline_file_under_5_mb(tmp_path):
     model = models.build("fashion-vae")
     x = numpy.random.default_rng(0).random((MAX_POINTS + 100, 1, 32, 32), dtype=numpy.float32)
     labels = numpy.arange(len(x)) % 10
-    path = write_explorer(model, str(tmp_path), x, labels, META)
+    path = write_explorer(model, str(tmp_path), x, labels, saved(**META))
     assert path == str(tmp_path / EXPLORER)
     assert os.path.getsize(path) < 5e6
     page = open(path, encoding="utf-8").read()
@@ -166,7 +172,7 @@ def test_a_wide_space_is_shown_through_its_principal_directions_with_an_attribut
     model = models.build("faces-vae", latent_dim=16)
     x = numpy.random.default_rng(1).random((40, 3, 32, 32), dtype=numpy.float32)
     smiling = numpy.arange(40) % 2 == 0
-    found = explorer_data(model, x, smiling, {"model": "faces-vae", "attribute": "Smiling"})
+    found = explorer_data(model, x, smiling, saved(model="faces-vae"))
     assert found["plane"] == "pca" and len(found["directions"]) == 8 and len(found["mean"]) == 16
     assert found["classNames"] == ["not Smiling", "Smiling"]
     assert [a["name"] for a in found["attributes"]] == ["Smiling"]
@@ -208,12 +214,12 @@ def test_explore_without_a_run_says_so(tmp_path, capsys):
 def test_a_run_too_short_to_teach_says_so_in_one_sentence():
     model = models.build("fashion-vae")
     x = numpy.zeros((4, 1, 32, 32), numpy.float32)
-    meta = {**META, "batch_size": 100, "limit": 1000}
-    short = explorer_data(model, x, meta=meta, history=[{"total_loss": 1.0}])["shortRun"]
+    run = saved(**META, batch_size=100, limit=1000)
+    short = explorer_data(model, x, run=run, history=[{"total_loss": 1.0}])["shortRun"]
     assert "10 training steps" in short and short.count(". ") == 0  # one sentence
-    full = explorer_data(model, x, meta={**META, "batch_size": 100}, history=[{"total_loss": 1.0}])
+    full = explorer_data(model, x, run=saved(**META, batch_size=100), history=[{"total_loss": 1.0}])
     assert full["shortRun"] is None  # one epoch of all 60,000 images
-    assert explorer_data(model, x, meta=meta)["shortRun"] is None  # no history: nothing to say
+    assert explorer_data(model, x, run=run)["shortRun"] is None  # no history: nothing to say
 
 
 # ---------------------------------------------------------------- the page's JavaScript runs kernels only

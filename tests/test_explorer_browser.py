@@ -16,6 +16,7 @@ import pytest
 from minivae import backend, cli, data, models, nn, run_folder, viz
 from minivae.autograd import Tensor
 from minivae.viz.explorer import EXPLORER, write_explorer
+from minivae.run_settings import SavedRun
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -134,7 +135,7 @@ def test_fresh_decoders_match_minivae_in_the_browser(browser, tmp_path, name):
     scramble_batch_norms(model)
     shape = model.input_shape
     x = numpy.random.default_rng(0).random((20,) + tuple(shape), dtype=numpy.float32)
-    path = write_explorer(model, str(tmp_path), x, numpy.arange(20) % 10, {"model": name})
+    path = write_explorer(model, str(tmp_path), x, numpy.arange(20) % 10, SavedRun.from_meta({"model": name}))
     open_page(browser, path)
     assert_page_matches(browser, model, latent_points(model))
 
@@ -267,7 +268,7 @@ def fresh_page(tmp_path, name, n=20):
     model = models.build(name)
     scramble_all_batch_norms(model)
     x, _ = random_images(model, n, seed=5)
-    path = write_explorer(model, str(tmp_path), x, numpy.arange(n) % 10, {"model": name})
+    path = write_explorer(model, str(tmp_path), x, numpy.arange(n) % 10, SavedRun.from_meta({"model": name}))
     return model, path
 
 

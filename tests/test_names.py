@@ -45,8 +45,8 @@ def test_one_function_is_named_pair():
 def test_every_recipes_optimizer_is_one_of_optims_own():
     for recipe in recipes.RECIPES.values():
         assert recipe.optimizer in optim.OPTIMIZERS
-    commands = (PACKAGE / "commands.py").read_text(encoding="utf-8")
-    assert "optim.Adam" not in commands and "optim.get(" in commands  # no second table of them
+    train = (PACKAGE / "train_command.py").read_text(encoding="utf-8")
+    assert "optim.Adam" not in train and "optim.get(" in train  # no second table of them
 
 
 @pytest.mark.parametrize("said", ["numpy", "cpu", "NumPy"])

@@ -16,7 +16,7 @@ from tqdm import tqdm
 from .. import backend
 from ..data.loader import DataLoader
 from ..memory import keep_freed_memory
-from .checkpoint import CHECKPOINT, read_checkpoint, save_checkpoint
+from .checkpoint import CHECKPOINT, read_checkpoint, read_progress, save_checkpoint
 from .history import EpochMeans, is_finite, write_history
 
 HISTORY = "history.json"
@@ -104,16 +104,17 @@ def _restore(model, optimizer, out_dir):
     if not os.path.exists(path):
         raise FileNotFoundError(f"--resume: no checkpoint at {path}; start without --resume")
     model_state, optim_state, meta = read_checkpoint(path)
+    progress = read_progress(meta)
     try:
         model.load_state_dict(model_state)
         optimizer.load_state_dict(optim_state)
     except ValueError as exc:
         raise CheckpointMismatch(
-            f"--resume: {path} was saved by another model ({meta.get('model', '?')} "
-            f"{meta.get('model_args', '')}) and does not fit this one. {exc}") from None
-    backend.set_rng_state(meta["rng"])
-    print(f"resuming after epoch {meta['epoch']} from {path}", flush=True)
-    return meta["history"], meta["epoch"] + 1
+            f"--resume: {path} was saved by another model ({progress.model}) and does not fit "
+            f"this one. {exc}") from None
+    backend.set_rng_state(progress.rng)
+    print(f"resuming after epoch {progress.epoch} from {path}", flush=True)
+    return progress.history, progress.epoch + 1
 
 
 def _print_epoch(record, epochs):

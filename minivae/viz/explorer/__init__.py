@@ -1,7 +1,7 @@
 """The latent explorer: explorer.html, a page where the trained encoder and decoder run in the browser.
 
     from minivae.viz.explorer import write_explorer
-    write_explorer(model, "runs/fashion-vae", val_x, val_labels, meta)   # runs/fashion-vae/explorer.html
+    write_explorer(model, "runs/fashion-vae", val_x, val_labels, run)    # runs/fashion-vae/explorer.html
 
 `minivae explore RUN_DIR` writes it for a run folder; `minivae train` writes it
 next to report.html. The page defines ``window.minivae = {latentDim, imageShape,

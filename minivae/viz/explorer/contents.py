@@ -113,15 +113,15 @@ def _labels(labels, attribute):
     return labels.astype(int), None, {}
 
 
-def explorer_data(model, val_x, val_labels=None, meta=None, seed=0, history=None, data_set=None):
+def explorer_data(model, val_x, val_labels=None, run=None, seed=0, history=None, data_set=None):
     """The page's JSON object (a dict) for ``model`` and its test images ``val_x`` (N, C, H, W).
 
+    run: the checkpoint's record (minivae.run_settings.SavedRun), or None (the model's own name).
     history: the run's per-epoch records; with them the page says when the run was too short.
     data_set: the record of the data actually used (default: the model's recipe's data set):
     its class names, attribute and preprocessing.
     """
-    meta = meta or {}
-    name = meta.get("model", getattr(model, "name", "model"))
+    name = run.settings.model if run is not None else getattr(model, "name", "model")
     if data_set is None and name in RECIPES:
         data_set = data_set_named(RECIPES[name].dataset)
     steps, arrays = decoder_steps(model.decoder, logits=model.likelihood.logits)
@@ -163,7 +163,7 @@ def explorer_data(model, val_x, val_labels=None, meta=None, seed=0, history=None
         "steps": steps, "encoderSteps": encoder, "tensors": tensors, "weights": weights,
         "loss": model.loss_terms(),
         "normalCdf": normal_cdf_table(),
-        "shortRun": None if history is None else short_run_warning(meta, history),
+        "shortRun": None if history is None else short_run_warning(run, history),
         "input": input_pipeline(model, data_set),
         "plane": plane,
         "points": {"u": _rounded(uv[:, 0]), "v": _rounded(uv[:, 1]),

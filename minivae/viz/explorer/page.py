@@ -38,9 +38,10 @@ def render(data):
     return page
 
 
-def write_explorer(model, path, val_x, val_labels=None, meta=None, seed=0, history=None, data_set=None):
+def write_explorer(model, path, val_x, val_labels=None, run=None, seed=0, history=None, data_set=None):
     """Write the latent explorer of ``model`` to ``path`` (a file, or a folder to hold explorer.html).
 
+    run: the checkpoint's record (minivae.run_settings.SavedRun) or None;
     val_x: test images (N, C, H, W) whose z_mean the scatter shows (up to 5,000);
     val_labels: their class labels, booleans for the data set's attribute, or None;
     history: the run's per-epoch records, so that a run too short to teach says so (None: not known);
@@ -51,7 +52,7 @@ def write_explorer(model, path, val_x, val_labels=None, meta=None, seed=0, histo
         raise ValueError("write_explorer: no test images were given; the scatter needs at least one")
     if os.path.isdir(path) or not path.endswith(".html"):
         path = os.path.join(path, EXPLORER)
-    page = render(explorer_data(model, val_x, val_labels, meta, seed, history, data_set))
+    page = render(explorer_data(model, val_x, val_labels, run, seed, history, data_set))
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     tmp = path + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
