@@ -21,7 +21,7 @@ from . import backend, data, recipes
 from .errors import UserError
 from .run_settings import RunSettings, SavedRun
 
-DEFAULT_MODEL = "fashion-vae"
+DEFAULT_MODEL = recipes.BOOK_MODEL  # `minivae train` with no --model: the book's main job
 
 
 class RunInterrupted(Exception):
@@ -243,8 +243,7 @@ def _model_and_optimizer(settings):
     except (KeyError, ValueError) as exc:
         raise UserError(str(exc).strip('"')) from None
     model.to(backend.current())
-    rule = {"adam": optim.Adam, "rmsprop": optim.RMSprop, "sgd": optim.SGD}[settings.optimizer]
-    return model, rule(model.parameters(), lr=settings.lr)
+    return model, optim.get(settings.optimizer, model.parameters(), lr=settings.lr)
 
 
 def _banner(recipe, loaded, settings, out):
@@ -318,7 +317,7 @@ def _explorer(model, out, run, loaded, history):
     try:
         path = write_explorer(model, out, loaded.validation, loaded.labels, run, history=history,
                               data_set=loaded.data_set)
-    except Exception as exc:  # e.g. a layer decoder.js lacks: the run still gets its report
+    except Exception as exc:  # e.g. a layer engine.js lacks: the run still gets its report
         print(f"explorer: not written: {type(exc).__name__}: {exc}", flush=True)
         return []
     print(f"explorer: {path}", flush=True)

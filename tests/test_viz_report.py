@@ -122,6 +122,17 @@ def test_a_failing_figure_is_a_warning_not_a_lost_report(tmp_path, monkeypatch):
     assert "morph.png" not in names(paths) and "report.html" in names(paths)
 
 
+@pytest.mark.parametrize("name, noted", [("cvae", True), ("fashion-vae", False)])
+def test_the_history_notes_a_sampled_kl_as_the_model_says_it(tmp_path, name, noted):
+    """The note asks model.kl_estimate: a CVAE's one-sample KL, not a run named 'cvae'."""
+    page = open(viz.write_report(str(tmp_path), None, HISTORY, models.build(name), []),
+                encoding="utf-8").read()
+    assert ("kl_loss is a Monte-Carlo estimate" in page) == noted
+    negative = [{**HISTORY[0], "kl_loss": -0.5}]
+    page = open(viz.write_report(str(tmp_path), None, negative, None, []), encoding="utf-8").read()
+    assert "kl_loss is a Monte-Carlo estimate" in page  # a negative KL is explained whoever made it
+
+
 def test_write_report_without_a_model_or_figures(tmp_path):
     path = viz.write_report(str(tmp_path), None, [], None, [])
     page = open(path, encoding="utf-8").read()

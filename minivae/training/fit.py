@@ -53,7 +53,7 @@ def fit(model, train, epochs, batch_size, optimizer, validation=None, seed=0, ou
         train_means = _train_epoch(model, optimizer, loader, epoch, epochs, quiet, history)
         record = {"epoch": epoch, **train_means}
         if validation is not None:
-            record.update(evaluate(model, validation, batch_size, prefix="val_"))
+            record.update(validation_losses(model, validation, batch_size, prefix="val_"))
         record["seconds"] = round(time.perf_counter() - started, 3)
         history.append(record)
         if out_dir is not None:
@@ -90,8 +90,9 @@ def _train_epoch(model, optimizer, loader, epoch, epochs, quiet, history):
     return means.means()
 
 
-def evaluate(model, data, batch_size, prefix=""):
-    """Mean test_step losses over ``data`` (in order, last partial batch included)."""
+def validation_losses(model, data, batch_size, prefix=""):
+    """Mean test_step losses over ``data`` (in order, last partial batch included): the val_ columns
+    of the history. (How good the model is as a density model is minivae.evaluation.evaluate.)"""
     means = EpochMeans()
     for (x,) in DataLoader(data, batch_size=min(batch_size, len(data)), shuffle=False):
         means.add(model.test_step(x), len(x))

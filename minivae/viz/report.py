@@ -68,13 +68,15 @@ MONTE_CARLO_KL = (
     "larger than q(z|x), so the average over a batch or an epoch can come out slightly below zero.")
 
 
-def _history(history, run):
+def _history(history, model):
+    """The per-epoch table; with a note where kl_loss is sampled (the model says how it estimates
+    the KL, ``model.kl_estimate``) or came out negative."""
     if not history:
         return "<p>(no epochs recorded)</p>"
     negative = any(v < 0 for r in history for k, v in r.items()
                    if k.endswith("kl_loss") and isinstance(v, (int, float)))
-    cvae = run is not None and run.settings.model == "cvae"
-    note = f"<p>{html.escape(MONTE_CARLO_KL)}</p>" if negative or cvae else ""
+    sampled = getattr(model, "kl_estimate", None) == "one sample"
+    note = f"<p>{html.escape(MONTE_CARLO_KL)}</p>" if negative or sampled else ""
     columns = list(dict.fromkeys(k for record in history for k in record))
     head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
     body = "".join("<tr>" + "".join(f"<td>{_cell(r.get(c, ''))}</td>" for c in columns) + "</tr>"
@@ -175,7 +177,7 @@ def write_report(out_dir, run, history, model, figures, captions=None, data_set=
         + f"<h2>Figures</h2>{_figures(figures, captions)}"
         + evaluation
         + f"<h2>Settings</h2>{_hyperparameters(run)}"
-        + f"<h2>History</h2>{_history(history, run)}"
+        + f"<h2>History</h2>{_history(history, model)}"
         + (f"<h2>Model</h2>{summaries}" if summaries else "")
         + "</body></html>\n")
     os.makedirs(out_dir, exist_ok=True)

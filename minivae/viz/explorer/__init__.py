@@ -10,6 +10,6 @@ a Web Worker); tests/test_explorer_browser.py checks them in headless Chromium.
 """
 from .contents import explorer_data
 from .page import EXPLORER, render, write_explorer
-from .steps import decoder_steps, encoder_steps
+from .steps import decoder_steps, network_steps
 
-__all__ = ["EXPLORER", "decoder_steps", "encoder_steps", "explorer_data", "render", "write_explorer"]
+__all__ = ["EXPLORER", "decoder_steps", "network_steps", "explorer_data", "render", "write_explorer"]

@@ -1,11 +1,16 @@
-"""explorer.html: one self-contained page, the decoder running in the browser.
+"""explorer.html: one self-contained page, the encoder and decoder running in the browser.
 
-The page is explorer.html (the layout) with decoder.js (the encoder's and decoder's
-forward passes), worker.js (the Web Worker they run in, started from a blob URL of the
-two) and explorer.js (your image, q(z|x), the scatter, sliders and morphing) written
-into it, and the JSON
-of :func:`explorer_data` in a ``<script type="application/json">`` block. It
-loads nothing else, so it works opened from disk, offline.
+The page is explorer.html (the layout) with its scripts written into it, and the JSON
+of :func:`explorer_data` in a ``<script type="application/json">`` block. It loads
+nothing else, so it works opened from disk, offline. The scripts, one job each:
+
+    engine.js    the kernels (linear, conv2d, conv_transpose2d, ...) and a network of steps
+    vae.js       the model: encode, sample, decode and the loss, as Python describes them
+    worker.js    the Web Worker the model runs in, started from a blob URL of the three
+    client.js    the page's side of that worker: its requests, newest first
+    plot.js      canvases and the plane of embeddings
+    input.js     your image, made as the data set's loader makes it
+    explorer.js  the state of the page, and the wiring of its controls
 """
 import json
 import os
@@ -14,6 +19,7 @@ from .contents import explorer_data
 
 EXPLORER = "explorer.html"
 HERE = os.path.dirname(os.path.abspath(__file__))
+SCRIPTS = ("engine", "vae", "worker", "client", "plot", "input", "explorer")  # each <name>.js, in page order
 
 
 def _read(name):
@@ -25,9 +31,9 @@ def render(data):
     """The page's HTML text for the JSON object ``data``."""
     text = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")  # no "</script>" inside
     page = _read("explorer.html")
-    for marker, content in (("{{TITLE}}", f"minivae latent explorer: {data['model']}"),
-                            ("/*DECODER_JS*/", _read("decoder.js")), ("/*WORKER_JS*/", _read("worker.js")),
-                            ("/*EXPLORER_JS*/", _read("explorer.js")), ("/*DATA_JSON*/", text)):
+    scripts = [(f"/*{name.upper()}_JS*/", _read(f"{name}.js")) for name in SCRIPTS]
+    for marker, content in [("{{TITLE}}", f"minivae latent explorer: {data['model']}"), *scripts,
+                            ("/*DATA_JSON*/", text)]:
         page = page.replace(marker, content, 1)
     return page
 
