@@ -48,10 +48,10 @@ def page_data(path):
 
 def the_step_on_its_own(run):
     """The run's model and optimizer, the first BATCH images and the run's seed: one plain train_step."""
-    model, meta = load_run(str(run))
-    optimizer = run_optimizer(model, str(run), meta)
-    images = first_training_images(meta, BATCH)
-    return model, optimizer, images, meta["seed"]
+    model, saved = load_run(str(run))
+    optimizer = run_optimizer(model, str(run), saved.settings)
+    images = first_training_images(saved.settings, BATCH)
+    return model, optimizer, images, saved.settings.seed
 
 
 def test_the_command_prints_the_per_op_table_and_writes_the_page(traced_run):
