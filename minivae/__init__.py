@@ -6,6 +6,8 @@
     x = minivae.Tensor([[1.0, 2.0]], requires_grad=True)
     y = F.sigmoid(x @ x.T).sum()
     y.backward()        # x.grad now holds dy/dx
+
+    minivae.trace(model, optimizer, batch)   # one training step, recorded op by op
 """
 from .backend import use, manual_seed, get_array_module, BackendError
 from .autograd import Tensor, Function, no_grad, is_grad_enabled
@@ -13,5 +15,6 @@ from .ops import (add, sub, mul, div, neg, pow, matmul, exp, log, log1p, sqrt, a
                   mean, max, reshape, transpose, permute, flatten, concatenate, stack, split)
 from .gradcheck import gradcheck, GradcheckError
 from . import functional, nn, optim, models
+from .tracing import trace
 
 __version__ = "0.1.0"

@@ -116,6 +116,14 @@ class ConvTranspose2d(Function):
 
 # ---------------------------------------------------------------- argument handling
 
+def _routed(op, called):
+    """``op`` marked as standing for ``called``, so graphs, traces and reprs show what was called."""
+    op.called_as = called
+    op.route = (f"stride 1: {called} computed as {type(op).__name__} with the kernel flipped, "
+                "its channel axes swapped: the cheaper side")
+    return op
+
+
 def _check_shapes(op, x, weight, bias, image_channels_axis):
     if x.ndim != 4 or weight.ndim != 4:
         raise ValueError(f"{op}: expected input (N, C, H, W) and a 4-D weight, got input shape "
@@ -143,7 +151,7 @@ def conv2d(x, weight, bias=None, stride=1, padding=0):
     inputs = (x, weight) if bias is None else (x, weight, bias)
     swapped = _swapped(g)
     if swapped is not None and weight.shape[0] < weight.shape[1]:  # C_out < C_in: go the other way
-        return ConvTranspose2d(swapped)(x, _flip(weight), *inputs[2:])
+        return _routed(ConvTranspose2d(swapped), "conv2d")(x, _flip(weight), *inputs[2:])
     return Conv2d(g)(*inputs)
 
 
@@ -161,5 +169,5 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
     inputs = (x, weight) if bias is None else (x, weight, bias)
     swapped = _swapped(g)
     if swapped is not None and weight.shape[0] < weight.shape[1]:  # C_in < C_out: go the other way
-        return Conv2d(swapped)(x, _flip(weight), *inputs[2:])
+        return _routed(Conv2d(swapped), "conv_transpose2d")(x, _flip(weight), *inputs[2:])
     return ConvTranspose2d(g)(*inputs)
