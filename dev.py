@@ -6,6 +6,7 @@
     python3 dev.py minivae ...  # any `minivae` command, run from .venv (e.g. minivae --help)
     python3 dev.py notebooks    # install JupyterLab into .venv and open the tutorials
     python3 dev.py docs         # install minivae[docs] into .venv, build the book in docs/_build/html
+    python3 dev.py exercises    # write tutorials/exercises/ from their sources in tutorials/solutions/
 
 Extra arguments go to `minivae train`, pytest, `minivae`, `jupyter lab` or sphinx-build
 (e.g. -W --keep-going). MINIVAE_QUICK=1 python3 dev.py docs builds the quick book (the
@@ -59,10 +60,36 @@ def installed(program):
     return os.path.exists(os.path.join(BIN, program))
 
 
+QUICK_RUN = ["--epochs", "1", "--limit", "5000", "--quiet"]  # the quick book's run: one rough epoch
+
+
+def docs_run(quick):
+    """(run folder, how) for the book's trained-model page, trained here when there is none.
+
+    MINIVAE_DOCS_RUN if set ("given"); else runs/fashion-vae, what `python3 dev.py train`
+    leaves ("found"); else a full build trains it there with the book's recipe ("trained")
+    and a quick build trains one epoch on 5,000 images into docs/_build/quick-run ("quick").
+    Training happens here, before sphinx-build, never inside the build.
+    """
+    given = os.environ.get("MINIVAE_DOCS_RUN")
+    if given:
+        return given, "given"
+    main_run = os.path.join(ROOT, "runs", "fashion-vae")
+    if all(os.path.exists(os.path.join(main_run, f)) for f in ("history.json", "explorer.html")):
+        return main_run, "found"
+    run_dir, how, extra = ((os.path.join(ROOT, "docs", "_build", "quick-run"), "quick", QUICK_RUN) if quick
+                           else (main_run, "trained", []))
+    if not os.path.exists(os.path.join(run_dir, "explorer.html")):
+        print(f"No run folder for the book's trained-model page: training one in {run_dir}.", flush=True)
+        run(os.path.join(BIN, "minivae"), "train", "--model", "fashion-vae", "--out", run_dir, *extra)
+    return run_dir, how
+
+
 def docs(rest):
     """Build the book: MyST-NB executes the notebooks through its cache, one cache per mode."""
     install("docs")
-    mode = "quick" if os.environ.get("MINIVAE_QUICK") == "1" else "full"
+    quick = os.environ.get("MINIVAE_QUICK") == "1"
+    mode = "quick" if quick else "full"
     print(f"Building the minivae book, {mode} mode"
           + (" (MINIVAE_QUICK=1: notebooks on small subsets, one epoch)." if mode == "quick" else
              " (the notebooks with the book's settings, see README for how long;"
@@ -71,6 +98,7 @@ def docs(rest):
           flush=True)
     fashion_mnist()
     os.environ.setdefault("MPLBACKEND", "Agg")
+    os.environ["MINIVAE_DOCS_RUN"], os.environ["MINIVAE_DOCS_RUN_HOW"] = docs_run(quick)
     run(os.path.join(BIN, "sphinx-build"), "-b", "html", "-d", os.path.join("docs", "_build", "doctrees-" + mode),
         "docs", os.path.join("docs", "_build", "html"), *rest)
     index = os.path.join(ROOT, "docs", "_build", "html", "index.html")
@@ -78,7 +106,7 @@ def docs(rest):
 
 
 def main(argv):
-    commands = ("train", "test", "minivae", "notebooks", "docs")
+    commands = ("train", "test", "minivae", "notebooks", "docs", "exercises")
     if not argv or argv[0] not in commands:
         sys.exit(__doc__)
     what, rest = argv[0], argv[1:]
@@ -93,6 +121,11 @@ def main(argv):
         print(HOW_TO_RUN, flush=True)
     elif what == "docs":
         docs(rest)
+    elif what == "exercises":  # each learner's file, its solution's source with the solution cut out
+        if not installed("minivae"):
+            install("")
+        run(os.path.join(BIN, "python"), "-m", "minivae.exercises.learner",
+            os.path.join("tutorials", "solutions"), os.path.join("tutorials", "exercises"))
     elif what == "minivae":
         if not installed("minivae"):
             install("")

@@ -6,11 +6,17 @@ Everything goes into one JSON object, ``explorer_data``:
     inputRange                                      the model's input range: encode() maps [0, 1] to it
     steps, encoderSteps, tensors, weights           the decoder and encoder (steps.py), weights as base64
                                                     float32 (one buffer for both)
-    loss                                            how the model's training loss is made (loss_terms)
+    isVae                                           does the encoder give q(z|x) (model.is_vae)
+    loss                                            how the model's training loss is made, the kernels
+                                                    the page runs and their constants (model.loss_terms())
     input {channels, size, pipeline}                how the loader makes a model input from stored pixels
-    plane, points {u, v, labels}, classNames        the scatter: up to 5,000 test embeddings (z_mean)
+    plane, points {u, v, labels}, classNames        the scatter: up to 5,000 test embeddings (z_mean),
+                                                    named by the data set's record
+    standIn                                         when the data's files stand in for another
+                                                    set's (Fashion-MNIST for MNIST): that sentence
     mean, directions, spread                        principal directions of the embeddings
     attributes [{name, vector}]                     mean z with the label minus mean z without it
+    normalCdf {from, step, values}                  N(0, 1)'s CDF on a grid, for the plane's CDF view
     shortRun                                        the report's sentence when the run was too short
                                                     for its images to mean much (short_run), or None
     examples {z, images, labels}                    some test images (model inputs, shown in [0, 1]) and
@@ -25,50 +31,29 @@ import base64
 
 import numpy
 
-from ...data import CIFAR10_CLASSES, CLASS_NAMES
+from ...data import data_set as data_set_named
 from ...recipes import RECIPES
 from ...short_run import short_run_warning
+from .. import normal
 from ..inference import encode
-from .steps import decoder_steps, encoder_steps, output_range
+from .steps import decoder_steps, network_steps
 
 MAX_POINTS = 5000  # embeddings in the scatter, as in the run's scatter figure
+CDF_GRID = (-6.0, 0.01, 1201)  # from, step, count: where the page reads N(0, 1)'s CDF
 MAX_DIRECTIONS = 8  # principal directions given a slider
 N_EXAMPLES = 24  # test images offered as input and for morphing
-CLASS_NAMES_OF = {"fashion-mnist": list(CLASS_NAMES), "mnist": [str(d) for d in range(10)],
-                  "mnist-binarized": [str(d) for d in range(10)], "cifar10": list(CIFAR10_CLASSES)}
 
 
-# How each data set's loader turns its stored pixels (uint8, `channels` x size x size) into the
-# model's input: the functions of minivae.data.preprocess it applies, in order. The page runs the
-# same steps on a drawn image or a dropped file (resized to the stored size first, as
-# load_image_folder does it: Pillow's bilinear filter). size None: the model's own input size.
-PIPELINES = {"fashion-mnist": (1, 28, ["scale_to_unit", "pad_to_32"]),
-             "mnist": (1, 28, ["scale_to_unit"]),
-             "mnist-binarized": (1, 28, ["scale_to_unit", "binarize"]),
-             "celeba": (3, None, ["scale_to_unit"]),
-             "cifar10": (3, 32, ["scale_to_symmetric"])}
-
-
-def input_pipeline(model, dataset):
-    """{channels, size, pipeline} for the page: how a drawn or dropped image becomes a model input."""
-    channels, size, pipeline = PIPELINES.get(dataset, (model.input_shape[0], None, ["scale_to_unit"]))
-    return {"channels": channels, "size": size or int(model.input_shape[-1]), "pipeline": pipeline}
-
-
-def loss_terms(model):
-    """How ``model.compute_losses`` makes its loss, for the page to compute it for one image.
-
-    vae:         reconstruction_loss = beta * mean over pixels of BCE or MSE (decoder(z), x),
-                 kl_loss = -0.5 * sum(1 + z_log_var - z_mean^2 - exp(z_log_var))
-    cvae:        reconstruction_loss = sum over pixels of BCE(logits(z), x),
-                 kl_loss = log q(z|x) - log p(z) at the one sampled z
-    autoencoder: reconstruction_loss = mean BCE(decoder(encoder(x)), x), no KL
-    """
-    if not model.is_vae:
-        return {"kind": "autoencoder", "reconstruction": "bce"}
-    if model.likelihood.logits:  # the CVAE: a Bernoulli from logits, its KL sampled
-        return {"kind": "cvae"}
-    return {"kind": "vae", "reconstruction": model.reconstruction, "beta": model.beta}
+def input_pipeline(model, data_set):
+    """{channels, size, pipeline} for the page: how a drawn or dropped image becomes a model input,
+    as the data set's record says its loader does it (the steps of minivae.data.preprocess, run on
+    the stored pixels, resized first to the stored size: Pillow's bilinear filter, as
+    load_image_folder does it). No record: the model's own input size, scaled to [0, 1]."""
+    if data_set is None:
+        return {"channels": int(model.input_shape[0]), "size": int(model.input_shape[-1]),
+                "pipeline": ["scale_to_unit"]}
+    return {"channels": data_set.channels, "size": int(data_set.stored_size or model.input_shape[-1]),
+            "pipeline": list(data_set.pipeline)}
 
 
 def _spread_over_labels(labels, n):
@@ -97,6 +82,14 @@ def pack_weights(arrays):
     return base64.b64encode(buffer.tobytes()).decode("ascii"), tensors
 
 
+def normal_cdf_table():
+    """{from, step, values}: Phi(u) = minivae.viz.normal.cdf on CDF_GRID, which the page interpolates
+    (both ways: its quantile too) instead of restating an approximation of erf."""
+    start, step, count = CDF_GRID
+    values = normal.cdf(start + step * numpy.arange(count))  # (count,)
+    return {"from": start, "step": step, "values": _rounded(values, 8)}
+
+
 def principal_directions(z, k=MAX_DIRECTIONS):
     """(mean (D,), directions (k, D) orthonormal, spread (k,)): the PCA of the embeddings z (N, D).
 
@@ -120,16 +113,19 @@ def _labels(labels, attribute):
     return labels.astype(int), None, {}
 
 
-def explorer_data(model, val_x, val_labels=None, meta=None, seed=0, history=None):
+def explorer_data(model, val_x, val_labels=None, run=None, seed=0, history=None, data_set=None):
     """The page's JSON object (a dict) for ``model`` and its test images ``val_x`` (N, C, H, W).
 
+    run: the checkpoint's record (minivae.run_settings.SavedRun), or None (the model's own name).
     history: the run's per-epoch records; with them the page says when the run was too short.
+    data_set: the record of the data actually used (default: the model's recipe's data set):
+    its class names, attribute and preprocessing.
     """
-    meta = meta or {}
-    name = meta.get("model", getattr(model, "name", "model"))
-    dataset = meta.get("dataset") or (RECIPES[name].dataset if name in RECIPES else None)
+    name = run.settings.model if run is not None else getattr(model, "name", "model")
+    if data_set is None and name in RECIPES:
+        data_set = data_set_named(RECIPES[name].dataset)
     steps, arrays = decoder_steps(model.decoder, logits=model.likelihood.logits)
-    encoder, encoder_arrays = encoder_steps(model.encoder)
+    encoder, encoder_arrays = network_steps(model.encoder)
     weights, tensors = pack_weights({**arrays, **encoder_arrays})
     rng = numpy.random.default_rng(seed)
     chosen = numpy.arange(len(val_x))
@@ -137,9 +133,11 @@ def explorer_data(model, val_x, val_labels=None, meta=None, seed=0, history=None
         chosen = numpy.sort(rng.choice(len(val_x), MAX_POINTS, replace=False))
     z = encode(model, val_x[chosen]).astype(numpy.float64)  # (N, latent_dim)
     labels, names, attributes = _labels(None if val_labels is None else
-                                        numpy.asarray(val_labels)[chosen], meta.get("attribute"))
+                                        numpy.asarray(val_labels)[chosen],
+                                        data_set.attribute if data_set is not None else None)
     if names is None and labels is not None:
-        names = CLASS_NAMES_OF.get(meta.get("dataset"), [str(k) for k in range(labels.max() + 1)])
+        names = list(data_set.class_names) if data_set is not None and data_set.class_names else \
+            [str(k) for k in range(labels.max() + 1)]
         if z.shape[1] > 2:  # towards each class: its mean z minus the others'
             attributes = {names[k] if k < len(names) else str(k): labels == k for k in numpy.unique(labels)}
     mean, directions, spread = principal_directions(z)
@@ -149,23 +147,24 @@ def explorer_data(model, val_x, val_labels=None, meta=None, seed=0, history=None
         plane, uv = "pca", (z - mean) @ directions[:2].T  # (N, 2): the coordinates along PC 1 and 2
     examples = _spread_over_labels(labels, min(N_EXAMPLES, len(chosen)))
     images = numpy.asarray(val_x[chosen[examples]], dtype=numpy.float32)  # (n, C, H, W)
-    low, high = output_range(steps)
+    low, high = (float(v) for v in model.value_range)  # the model says its images' range
     pixels = numpy.clip((images - low) / (high - low), 0, 1)
     data = {
         "model": name,
-        "dataset": dataset,
+        "dataset": None if data_set is None else data_set.name,
+        "standIn": (data_set.stand_in_note or None) if data_set is not None else None,
         "isVae": bool(model.is_vae),
         "latentDim": int(z.shape[1]),
         "imageShape": [int(n) for n in model.decoder.output_shape],
         "outputRange": [low, high],
-        "inputRange": [-1.0, 1.0] if "scale_to_symmetric" in input_pipeline(model, dataset)["pipeline"]
-        else [0.0, 1.0],
+        "inputRange": list(data_set.input_range) if data_set is not None else [0.0, 1.0],
         "parameters": int(sum(a.size for a in arrays.values())),
         "encoderParameters": int(sum(a.size for a in encoder_arrays.values())),
         "steps": steps, "encoderSteps": encoder, "tensors": tensors, "weights": weights,
-        "loss": loss_terms(model),
-        "shortRun": None if history is None else short_run_warning(meta, history),
-        "input": input_pipeline(model, dataset),
+        "loss": model.loss_terms(),
+        "normalCdf": normal_cdf_table(),
+        "shortRun": None if history is None else short_run_warning(run, history),
+        "input": input_pipeline(model, data_set),
         "plane": plane,
         "points": {"u": _rounded(uv[:, 0]), "v": _rounded(uv[:, 1]),
                    "labels": None if labels is None else labels.tolist()},
