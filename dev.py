@@ -81,7 +81,9 @@ def docs_run(quick):
                            else (main_run, "trained", []))
     if not os.path.exists(os.path.join(run_dir, "explorer.html")):
         print(f"No run folder for the book's trained-model page: training one in {run_dir}.", flush=True)
-        run(os.path.join(BIN, "minivae"), "train", "--model", "fashion-vae", "--out", run_dir, *extra)
+        # --overwrite: a run there without its explorer.html (stopped, or --no-figures) is replaced
+        run(os.path.join(BIN, "minivae"), "train", "--model", "fashion-vae", "--out", run_dir, "--overwrite",
+            *extra)
     return run_dir, how
 
 
