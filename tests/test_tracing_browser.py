@@ -179,7 +179,10 @@ def test_open_a_module_click_a_node_and_play_backward_to_the_end(browser, traced
     order = data["backward_order"]
     for _ in range(order.index(used_twice[0]) + 1):
         browser.execute_script("window.minivae.backStep()")
-    assert "add up" in browser.find_element(By.ID, "accumulated").text
+    accumulated = browser.find_element(By.ID, "accumulated").text
+    arrived = browser.find_elements(By.CSS_SELECTOR, "#arriving li")
+    uses = sum(j == used_twice[0] for m in data["nodes"] for j in m["inputs"])
+    assert f"used {uses} times" in accumulated and "add up" in accumulated and len(arrived) == uses
 
     browser.find_element(By.ID, "show-split").click()
     rows = browser.find_elements(By.CSS_SELECTOR, "#split tr.layer")
