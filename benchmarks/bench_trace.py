@@ -11,6 +11,13 @@ term for the loss split, the update ratios), which ``minivae.trace`` runs once. 
 are interleaved, so a busy moment of the machine hits all alike; the table gives the
 medians over rounds and the median of the per-round ratios. Prints a markdown table and
 writes JSON (--json). The target of issue 24: fully recorded at most 3x plain.
+
+    python benchmarks/bench_trace.py --engine .            # what an untraced engine pays for the hooks:
+    python benchmarks/bench_trace.py --engine ../main      # a tiny graph, this checkout against another
+
+--engine PATH times ``((a * b + a).sum()).backward()`` on 4-element tensors with the minivae
+found in PATH, nothing traced: 2,000 iterations, the minimum of 25 repeats (the least
+disturbed; the quantity is the fixed Python cost per op, which only grows under load).
 """
 import argparse
 import datetime
@@ -22,7 +29,10 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:0] = [os.path.dirname(HERE)]  # minivae from this checkout
+if "--engine" in sys.argv:  # --engine PATH: a tiny graph on the minivae of another checkout
+    sys.path[:0] = [sys.argv[sys.argv.index("--engine") + 1]]
+else:
+    sys.path[:0] = [os.path.dirname(HERE)]  # minivae from this checkout
 
 import numpy  # noqa: E402
 
@@ -59,7 +69,28 @@ def measure(name, batch, rounds, seed=0):
             "all": {"plain": plain, "timed": timed, "recorded": full}}
 
 
+def tiny_graph_us(repeats=25, n=2000):
+    """Microseconds per ``((a * b + a).sum()).backward()`` on 4-element tensors: the min of repeats."""
+    import minivae
+    a = minivae.Tensor(numpy.ones(4, numpy.float32), requires_grad=True)
+    b = minivae.Tensor(numpy.ones(4, numpy.float32), requires_grad=True)
+
+    def run(count):
+        began = time.perf_counter()
+        for _ in range(count):
+            ((a * b + a).sum()).backward()
+        return (time.perf_counter() - began) / count * 1e6
+
+    run(300)
+    return min(run(n) for _ in range(repeats))
+
+
 def main():
+    if "--engine" in sys.argv:
+        import minivae
+        print(f"{os.path.dirname(os.path.dirname(os.path.abspath(minivae.__file__)))}: "
+              f"{tiny_graph_us():.2f} us per tiny forward + backward (4 ops, nothing traced)")
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--models", nargs="+", default=["fashion-vae", "faces-vae"])
     parser.add_argument("--batch", type=int, default=32)

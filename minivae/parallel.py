@@ -70,13 +70,19 @@ def map_chunks(fn, *arrays):
     Every array must have the same first-axis length; ``fn`` writes its results
     into one of them (``out=``), since the pieces are views. Returns nothing.
     """
+    _for_each_piece(lambda rows: fn(*(a[rows] for a in arrays)), arrays)
+
+
+def _for_each_piece(job, arrays):
+    """Call ``job(rows)`` once per piece, ``rows`` a slice of the first axis, the pieces shared
+    out over the threads (or once, ``job(...)``, on CuPy, with one thread, or for a small array)."""
     first = arrays[0]
     if any(a.shape[:1] != first.shape[:1] for a in arrays):
         raise ValueError(f"parallel.map_chunks: the arrays must share their first axis to be cut "
                          f"into pieces, got shapes {[a.shape for a in arrays]}")
     count = threads()
     if get_array_module(*arrays) is not numpy or count == 1 or first.nbytes < MIN_BYTES:
-        fn(*arrays)
+        job(...)  # the whole arrays, in one call
         return
     rows = first.shape[0]
     step = max(1, rows * PIECE_BYTES // first.nbytes)  # rows per piece
@@ -85,7 +91,7 @@ def map_chunks(fn, *arrays):
 
     def run(share):
         for start in share:
-            fn(*(a[start:start + step] for a in arrays))
+            job(slice(start, start + step))
     pending = [_workers().submit(run, share) for share in shares[1:] if share]
     run(shares[0])
     for p in pending:
@@ -108,9 +114,15 @@ def sum_chunks(fn, *arrays):
     For reductions over the first axis: ``sum_chunks(lambda g: g.sum(axis=(0, 2, 3)), gy)``.
     The order of the additions differs from one whole-array sum: equal within float rounding.
     """
-    partials = []
-    map_chunks(lambda *pieces: partials.append(fn(*pieces)), *arrays)  # list.append is atomic
-    total = partials[0]
-    for p in partials[1:]:
+    partials = {}  # start row -> that piece's sum
+
+    def one(rows):
+        partials[0 if rows is ... else rows.start] = fn(*(a[rows] for a in arrays))
+    _for_each_piece(one, arrays)
+    # added in row order, not in the order the threads finished: the same inputs give the
+    # same bits on every run (a resumed run matches an uninterrupted one exactly)
+    ordered = [partials[start] for start in sorted(partials)]
+    total = ordered[0]
+    for p in ordered[1:]:
         total = total + p
     return total

@@ -36,6 +36,22 @@ def test_sum_chunks_adds_the_pieces_partial_sums(tiny_pieces):
                                   x.sum(axis=(0, 2, 3)), rtol=1e-12)
 
 
+def test_sum_chunks_adds_in_row_order_whichever_thread_finishes_first(tiny_pieces):
+    """Float addition is not associative: summing the pieces in the order the threads finished
+    would change the last bits from run to run (and a resumed run would drift from the whole)."""
+    import time
+    x = numpy.zeros((16, 16), dtype=numpy.float32)  # 4 pieces of 4 rows (256 bytes each)
+    x[0::4, 0] = [1e8, 1, -1e8, 1]  # in float32, (1e8 + 1) - 1e8 + 1 = 1, but 1 + 1 + 1e8 - 1e8 = 0
+
+    def late_first_piece(piece):
+        if piece[0, 0] == 1e8:
+            time.sleep(0.05)  # the other thread's pieces finish first
+        return piece.sum(axis=0)
+    total = parallel.sum_chunks(late_first_piece, x)
+    in_row_order = ((numpy.float32(1e8) + numpy.float32(1)) + numpy.float32(-1e8)) + numpy.float32(1)
+    assert total[0] == in_row_order == 1
+
+
 def test_map_chunks_names_the_shapes_when_the_first_axes_differ(tiny_pieces):
     with pytest.raises(ValueError, match=r"first axis.*\(4, 2\).*\(3, 2\)"):
         parallel.map_chunks(lambda a, b: None, numpy.zeros((4, 2)), numpy.zeros((3, 2)))
