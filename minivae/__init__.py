@@ -7,6 +7,8 @@
     y = F.sigmoid(x @ x.T).sum()
     y.backward()        # x.grad now holds dy/dx
 """
+__version__ = "0.1.0"  # setup.cfg reads it from here
+
 from .backend import use, manual_seed, get_array_module, BackendError
 from .autograd import Tensor, Function, no_grad, is_grad_enabled
 from .ops import (add, sub, mul, div, neg, pow, matmul, exp, log, log1p, sqrt, abs, clip, sum,
@@ -14,4 +16,3 @@ from .ops import (add, sub, mul, div, neg, pow, matmul, exp, log, log1p, sqrt, a
 from .gradcheck import gradcheck, GradcheckError
 from . import functional, nn, optim, models
 
-__version__ = "0.1.0"

@@ -12,6 +12,7 @@ when a run took fewer steps.
 import math
 
 from . import recipes
+from .installed import minivae_command
 
 # training images of each data set when no --limit cuts them (CelebA's depends on the folder)
 FULL_TRAIN_IMAGES = {"fashion-mnist": 60_000, "mnist": 60_000, "mnist-binarized": 60_000,
@@ -45,7 +46,7 @@ def short_run_warning(meta, history):
     if needed is None or taken is None or taken >= needed:
         return None
     model = meta["model"]
-    fix = "python3 dev.py train" if model == "fashion-vae" else f"minivae train --model {model}"
+    fix = minivae_command(f"train --model {model}")
     return (f"This run took {taken:,} training steps, and the {model} needs about {needed:,} "
             "(one epoch of the full data set) before its images look like the data, so these "
             f"figures show mostly blurry averages; train longer with `{fix}` (no --limit).")

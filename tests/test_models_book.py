@@ -70,7 +70,7 @@ def test_other_sizes():
 
 
 def test_registry_and_config_rebuild():
-    for name, builder in models.MODELS.items():
+    for name in models.MODELS:
         assert models.build(name).name == name
     model = models.build("faces_vae", latent_dim=8, image_size=16)  # underscores work too
     again = models.build(model.name, **model.config)

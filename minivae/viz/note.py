@@ -24,9 +24,10 @@ def add_note(path, sentence, size=14):
     ``path``, in place."""
     figure = Image.open(path).convert("RGB")
     font = _font(size)
-    char_width = max(1, font.getbbox("abcdefghij")[2] / 10)
+    measure = ImageDraw.Draw(figure)  # textbbox: Pillow >= 8 (font.getbbox came in 9.2)
+    char_width = max(1, measure.textbbox((0, 0), "abcdefghij", font=font)[2] / 10)
     lines = textwrap.wrap(sentence, max(20, int((figure.width - 2 * PADDING) / char_width)))
-    line_height = font.getbbox("Ag")[3] + 4
+    line_height = measure.textbbox((0, 0), "Ag", font=font)[3] + 4
     band = 2 * PADDING + line_height * len(lines)
     out = Image.new("RGB", (figure.width, figure.height + band), "white")
     out.paste(figure, (0, 0))
