@@ -59,6 +59,12 @@ def installed(program):
     return os.path.exists(os.path.join(BIN, program))
 
 
+def pytest_arguments(rest):
+    """pytest's arguments: ``rest`` less a lone -q, which setup.cfg's addopts already gives (a
+    second one, -qq, would hide pytest's closing count of passed, failed and skipped tests)."""
+    return [a for a in rest if a != "-q"]
+
+
 def docs(rest):
     """Build the book: MyST-NB executes the notebooks through its cache, one cache per mode."""
     install("docs")
@@ -84,8 +90,8 @@ def main(argv):
     what, rest = argv[0], argv[1:]
     if what == "test":
         install("dev")
-        run(os.path.join(BIN, "python"), "-m", "pytest", *rest)
-        print(HOW_TO_RUN, flush=True)
+        print(HOW_TO_RUN, flush=True)  # before pytest: its count of passed and failed ends the output
+        run(os.path.join(BIN, "python"), "-m", "pytest", *pytest_arguments(rest))
     elif what == "train":
         install("")
         fashion_mnist()
