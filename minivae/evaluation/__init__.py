@@ -7,7 +7,8 @@
 - ``likelihood.py``: which p(x | z) each model's log p(x) uses, and its sentence;
 - ``iwae.py``: the importance-weighted bound, batched, log-sum-exp in float64;
 - ``units.py``: KL per latent dimension and active units;
-- ``linear_gaussian.py``: a model whose log p(x) is known exactly, to check them.
+- ``linear_gaussian.py``: a model whose log p(x) is known exactly, to check them;
+- ``reading.py``: how the table's ELBO relates to training's loss, bits/dim, the time estimate.
 """
 from .errors import EvaluationError
 from .iwae import iwae, log_mean_exp, sample_ladder
