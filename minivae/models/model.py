@@ -100,11 +100,13 @@ class Model(Module):
 
     # ------------------------------------------------------------ the rest of the Keras API
     def summary(self, print_fn=print):
-        """The encoder's and the decoder's tables (the book prints them separately)."""
+        """Print the encoder's and the decoder's tables (the book prints them separately) and
+        return None, as Keras does; print_fn=None returns them as a string instead."""
         text = self.encoder.summary(print_fn=None) + "\n" + self.decoder.summary(print_fn=None)
-        if print_fn is not None:
-            print_fn(text)
-        return text
+        if print_fn is None:
+            return text
+        print_fn(text)
+        return None
 
     def extra_repr(self):
         return ", ".join(f"{k}={v!r}" for k, v in self.config.items())
