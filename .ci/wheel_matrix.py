@@ -97,6 +97,8 @@ def cell(python, pins, wheel, work, env, log):
         outputs.append(run([os.path.join(venv, "bin", "minivae")] +
                            [os.path.join(work, "run") if a == "RUN" else a for a in command],
                            work, env, log))
+    run([os.path.join(venv, "bin", "python"), "-c", "from minivae.trained import book_vae; book_vae()"],
+        work, env, log)  # the shipped VAE is in the wheel and loads
     if "`minivae train --model fashion-vae`" not in outputs[1]:  # a pip user's hint, not dev.py's
         raise RuntimeError("train's short-run hint does not name `minivae train --model fashion-vae`")
     return dict(zip(["python", "numpy", "matplotlib", "Pillow", "tqdm"], versions))
