@@ -6,7 +6,8 @@
 - trained-model/: a run folder's figures, its report.html and explorer.html. The run is
   $MINIVAE_DOCS_RUN, else runs/fashion-vae (what `python3 dev.py train` leaves); without
   one, a full build trains the book's VAE there (the main job) and a quick build
-  (MINIVAE_QUICK=1) trains it for one epoch on 5,000 images into _build/quick-run;
+  (MINIVAE_QUICK=1) shows the VAE that minivae ships (minivae/trained: the book's recipe for
+  one epoch), drawn into _build/shipped-run by `minivae explore` and `minivae report`;
 - _static/mathjax/: MathJax 3 from the django-static-mathjax wheel, so math renders offline.
 
 Generated sources are written only when their text changes, so that Sphinx re-reads
@@ -27,7 +28,6 @@ logger = logging.getLogger(__name__)
 DOCS = Path(__file__).resolve().parents[1]
 ROOT = DOCS.parent
 EXERCISES, SOLUTIONS = ROOT / "tutorials" / "exercises", ROOT / "tutorials" / "solutions"
-QUICK_RUN = ["--epochs", "1", "--limit", "5000"]
 
 
 def write_if_changed(path, text):
@@ -232,10 +232,24 @@ def run_folder(quick, outdir):
     if not quick:
         _train(main_run, [])  # the main job: minutes, so its progress bar shows
         return main_run, "trained"
-    quick_run = Path(outdir).parent / "quick-run"
-    if not (quick_run / "explorer.html").exists():
-        _train(quick_run, QUICK_RUN + ["--quiet"])
-    return quick_run, "quick"
+    shipped = Path(outdir).parent / "shipped-run"
+    if not (shipped / "report.html").exists():
+        _shipped_run(shipped)
+    return shipped, "quick"
+
+
+def _shipped_run(out):
+    """A run folder of the VAE that minivae ships: its checkpoint and history, then the figures,
+    explorer.html and report.html drawn from them as `minivae explore` and `minivae report` do."""
+    from minivae.trained import BOOK_VAE
+    from minivae.training import read_checkpoint, write_history
+    out.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(BOOK_VAE, out / "checkpoint.npz")
+    write_history(str(out / "history.json"), read_checkpoint(BOOK_VAE)[2]["history"])
+    env = dict(os.environ, MPLBACKEND="Agg")
+    for command in ("explore", "report"):  # the explorer first, so that the report links to it
+        subprocess.run([sys.executable, "-m", "minivae.cli", command, str(out)], check=True, cwd=ROOT,
+                       env=env, stdout=subprocess.DEVNULL)
 
 
 def _model_name(run):
@@ -263,8 +277,9 @@ def trained_model_page(srcdir, run, how):
     where = {"given": f"the run folder given to the build (`MINIVAE_DOCS_RUN`: `{run.name}`)",
              "found": "`runs/fashion-vae`, the run that `python3 dev.py train` leaves",
              "trained": "`runs/fashion-vae`, trained by this build with the book's recipe",
-             "quick": ("a **short** run trained by this quick build (1 epoch on 5,000 images, "
-                       "so its figures are rough); a full build shows the book's 5-epoch run")}[how]
+             "quick": ("the VAE that minivae ships (`minivae.trained.book_vae()`: the book's recipe "
+                       "for **one** epoch, 600 steps, so its figures are a little rough); a full "
+                       "build shows the book's 5-epoch run")}[how]
     last = history[-1] if history else {}
     numbers = ", ".join(f"{k} {v:.2f}" for k, v in last.items() if isinstance(v, (int, float))
                         and k not in ("epoch", "seconds"))
