@@ -46,3 +46,11 @@ def test_pythons_absent_from_pyenv_are_skipped(monkeypatch, tmp_path):
         (tmp_path / version / "bin" / "python3").touch()
     oldest, newest = matrix.pythons()
     assert (oldest[0], newest[0]) == ((3, 9, 18), (3, 13, 0))  # 3.8 is below python_requires
+
+
+def test_readme_leads_in_at_most_200_lines():
+    with open(os.path.join(ROOT, "README.md")) as f:
+        text = f.read()
+    first_screen = "\n".join(text.splitlines()[:25])
+    assert len(text.splitlines()) <= 200
+    assert "python3 dev.py train --epochs 1" in first_screen  # the one command to run first
