@@ -67,3 +67,20 @@ def test_ruff_finds_nothing():
     done = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], cwd=ROOT,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_no_api_summary_ends_in_a_colon():
+    """The API reference's tables show each docstring's first paragraph: it is a sentence, not
+    the lead-in to a formula ("...update rule:") cut off from it."""
+    import ast
+    import pathlib
+    endings = []
+    for path in sorted(pathlib.Path(ROOT, "minivae").rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        for node in [tree] + [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))]:
+            doc = ast.get_docstring(node)
+            if doc and not getattr(node, "name", "").startswith("_"):
+                first = doc.strip().split("\n\n")[0].rstrip()
+                if first.endswith(":"):
+                    endings.append(f"{path.relative_to(ROOT)}: {getattr(node, 'name', 'module')}: ...{first[-50:]}")
+    assert not endings, "\n".join(endings)

@@ -1,4 +1,6 @@
-"""minivae.evaluation: how good is a trained VAE as a model of its data? ::
+"""minivae.evaluation: how good is a trained VAE as a model of its data?
+
+In code::
 
     from minivae.evaluation import evaluate, format_table
     result = evaluate(model, test_images, samples=1000)   # ELBO, IWAE_1 ... IWAE_1000, active units
