@@ -32,15 +32,16 @@ def train(args):
     settings = _settings(args, recipe)
     _backend(args.backend)
     backend.manual_seed(args.seed)
-    train_x, val_x, val_labels, described = _training_data(args, recipe, settings)
+    loaded = _training_data(args, recipe, settings)
+    train_x, val_x, val_labels = loaded.train, loaded.validation, loaded.labels
     out = _run_folder(args.out or os.path.join("runs", args.model))
     model, optimizer = _model_and_optimizer(args.model, settings, recipe)
-    meta = _meta(args, recipe, settings, len(train_x), val_labels)
-    _banner(recipe, args.model, described, train_x, val_x, settings, out)
+    meta = _meta(args, recipe, settings, len(train_x))
+    _banner(recipe, args.model, loaded.described, train_x, val_x, settings, out)
     history = _fit(args, recipe, model, optimizer, train_x, val_x, settings, meta, out)
     if not args.no_figures:
-        _explorer(model, out, meta, val_x, val_labels, history)
-        _figures(model, out, meta, val_x, val_labels, history)
+        _explorer(model, out, meta, val_x, val_labels, history, loaded.data_set)
+        _figures(model, out, meta, val_x, val_labels, history, loaded.data_set)
     _closing(out, meta, history)
 
 
@@ -60,16 +61,15 @@ def _settings(args, recipe):
 
 
 def _training_data(args, recipe, settings):
-    """(train_x, val_x, val_labels, description), checked before anything is built or written."""
+    """The data set loaded (minivae.data.LoadedData), checked before anything is built or written."""
     try:
-        train_x, val_x, val_labels, described = recipes.load_dataset(
-            settings["dataset"], args.data, args.limit)
+        loaded = recipes.load_dataset(settings["dataset"], args.data, args.limit)
     except (FileNotFoundError, recipes.DatasetNotFound, data.DataFileError) as exc:
         raise UserError(str(exc)) from None
-    if len(train_x) < settings["batch_size"]:
-        raise UserError(f"--batch-size {settings['batch_size']} is larger than the {len(train_x)} "
+    if len(loaded.train) < settings["batch_size"]:
+        raise UserError(f"--batch-size {settings['batch_size']} is larger than the {len(loaded.train)} "
                         "training images; lower it or raise --limit")
-    return train_x, val_x, val_labels, described
+    return loaded
 
 
 def _run_folder(out):
@@ -90,16 +90,13 @@ def _model_and_optimizer(name, settings, recipe):
     return model, rule(model.parameters(), lr=settings["lr"])
 
 
-def _meta(args, recipe, settings, train_images, val_labels):
+def _meta(args, recipe, settings, train_images):
     """What the checkpoint records about the run, beside the weights."""
-    meta = {"model": args.model, "model_args": settings["model_args"],
+    return {"model": args.model, "model_args": settings["model_args"],
             "dataset": settings["dataset"], "epochs": settings["epochs"],
             "batch_size": settings["batch_size"], "lr": settings["lr"],
             "optimizer": recipe.optimizer, "seed": args.seed, "backend": backend.current(),
             "limit": args.limit, "train_images": train_images}
-    if val_labels is not None and val_labels.dtype == bool:  # CelebA: whether each face smiles
-        meta["attribute"] = recipes.CELEBA_ATTRIBUTE
-    return meta
 
 
 def _banner(recipe, name, described, train_x, val_x, settings, out):
@@ -148,20 +145,21 @@ def _print_test_elbo(epoch, record):
           f"time elapse for current epoch: {record['seconds']:.1f} s", flush=True)
 
 
-def _figures(model, out, meta, val_x, val_labels, history):
+def _figures(model, out, meta, val_x, val_labels, history, data_set):
     try:
         from . import viz
     except ImportError:
         return
-    for path in viz.run_figures(model, out, meta, val_x, val_labels, history):
+    for path in viz.run_figures(model, out, meta, val_x, val_labels, history, data_set=data_set):
         print(f"figure: {path}", flush=True)
 
 
-def _explorer(model, out, meta, val_x, val_labels, history):
+def _explorer(model, out, meta, val_x, val_labels, history, data_set):
     """explorer.html, written before the report so that report.html links to it."""
     from .viz.explorer import write_explorer
     try:
-        print(f"explorer: {write_explorer(model, out, val_x, val_labels, meta, history=history)}", flush=True)
+        path = write_explorer(model, out, val_x, val_labels, meta, history=history, data_set=data_set)
+        print(f"explorer: {path}", flush=True)
     except Exception as exc:  # e.g. a layer decoder.js lacks: the run still gets its report
         print(f"explorer: not written: {type(exc).__name__}: {exc}", flush=True)
 
@@ -192,7 +190,7 @@ def reconstruct(args):
     _backend(args.backend)
     model, meta = load_run(args.checkpoint)
     path = _output(args, "reconstructed.png")
-    val_x, _ = load_validation(meta, args.data)
+    val_x, _, _ = load_validation(meta, args.data)
     viz.reconstructions(model, val_x[:args.n], path)
     print(f"{path}: the first {min(args.n, len(val_x))} test images of {meta['dataset']} (top) and "
           f"the {meta['model']}'s reconstructions of them (bottom)")
@@ -298,7 +296,7 @@ def _evaluation_images(meta, path):
         if images.dtype.kind not in "fiub":
             raise UserError(f"{path}: expected an array of images, got dtype {images.dtype}")
         return images.astype(numpy.float32)
-    images, _ = load_validation(meta, path)
+    images, _, _ = load_validation(meta, path)
     return images
 def explore(args):
     """`minivae explore DIR`: write the run's explorer.html (the encoder and decoder running in the page)."""
@@ -306,6 +304,6 @@ def explore(args):
     from .viz.explorer import write_explorer
     _backend(args.backend)
     model, meta = load_run(args.run_dir)
-    val_x, val_labels = load_validation(meta, args.data)
+    val_x, val_labels, data_set = load_validation(meta, args.data)
     print(write_explorer(model, args.out or run_dir(args.run_dir), val_x, val_labels, meta,
-                         history=load_history(args.run_dir)))
+                         history=load_history(args.run_dir), data_set=data_set))

@@ -59,15 +59,16 @@ def load_history(path):
 
 
 def load_validation(meta, data=None):
-    """(val_x, val_labels) of the data set the run was trained on, as its ``meta`` names it.
+    """(val_x, val_labels, data_set) of the data set the run was trained on, as its ``meta`` names
+    it; data_set is the record of the data actually read (a stand-in says so).
 
     data: the folder holding the data set's files (default: where minivae finds it).
     """
     try:
-        _, val_x, val_labels, _ = recipes.load_dataset(meta["dataset"], data, meta.get("limit"))
+        loaded = recipes.load_dataset(meta["dataset"], data, meta.get("limit"))
     except (FileNotFoundError, recipes.DatasetNotFound, DataFileError) as exc:
         raise UserError(str(exc)) from None
-    return val_x, val_labels
+    return loaded.validation, loaded.labels, loaded.data_set
 
 
 def recipe_differences(meta):

@@ -11,27 +11,31 @@ when a run took fewer steps.
 """
 import math
 
-from . import recipes
+from . import data, recipes
 from .installed import minivae_command
 
-# training images of each data set when no --limit cuts them (CelebA's depends on the folder)
-FULL_TRAIN_IMAGES = {"fashion-mnist": 60_000, "mnist": 60_000, "mnist-binarized": 60_000,
-                     "cifar10": 50_000}
+
+def _full_train_images(name):
+    """Training images of data set ``name`` when no --limit cuts them (None: unknown, e.g. CelebA's
+    depends on the folder), from its record."""
+    record = data.DATA_SETS.get(name)
+    return None if record is None else record.train_images
 
 
 def steps_needed(model):
     """Optimizer steps the model's recipe needs before its images mean something (None: unknown)."""
     recipe = recipes.RECIPES.get(model)
-    if recipe is None or recipe.dataset not in FULL_TRAIN_IMAGES:
+    full = None if recipe is None else _full_train_images(recipe.dataset)
+    if full is None:
         return None
-    return math.ceil(FULL_TRAIN_IMAGES[recipe.dataset] / recipe.batch_size)
+    return math.ceil(full / recipe.batch_size)
 
 
 def steps_taken(meta, history):
     """Optimizer steps the run took: epochs trained x batches per epoch (None: unknown)."""
     images = meta.get("train_images")
     if images is None:  # a run written before meta recorded it
-        full = FULL_TRAIN_IMAGES.get(meta.get("dataset"))
+        full = _full_train_images(meta.get("dataset"))
         limit = meta.get("limit")
         images = full if limit is None else (limit if full is None else min(limit, full))
     if images is None or not meta.get("batch_size"):

@@ -12,9 +12,9 @@ import numpy
 import pytest
 
 from minivae import cli, data, models, nn
-from minivae.data import preprocess
+from minivae.data import DATA_SETS, preprocess
 from minivae.viz.explorer import EXPLORER, decoder_steps, encoder_steps, explorer_data, render, write_explorer
-from minivae.viz.explorer.contents import (MAX_POINTS, N_EXAMPLES, PIPELINES, loss_terms, pack_weights,
+from minivae.viz.explorer.contents import (MAX_POINTS, N_EXAMPLES, loss_terms, pack_weights,
                                            principal_directions)
 
 META = {"model": "fashion-vae", "dataset": "fashion-mnist"}
@@ -66,15 +66,17 @@ def test_each_models_loss_is_described_as_its_source_defines_it():
     assert loss_terms(models.build("fashion-autoencoder"))["kind"] == "autoencoder"
 
 
-@pytest.mark.parametrize("dataset", list(PIPELINES))
+@pytest.mark.parametrize("dataset", list(DATA_SETS))
 def test_each_pipeline_is_minivae_datas_own_steps(dataset):
     """The page's steps are functions of minivae.data.preprocess, and applied in order to the stored
     uint8 pixels they give what the loader gives (checked in the browser in test_explorer_browser)."""
-    channels, size, pipeline = PIPELINES[dataset]
+    record = DATA_SETS[dataset]
+    channels, size, pipeline = record.channels, record.stored_size, record.pipeline
     pixels = numpy.random.default_rng(0).integers(0, 256, (2, channels, size or 32, size or 32), dtype=numpy.uint8)
     x = pixels
     for name in pipeline:
         x = getattr(preprocess, name)(x)
+    numpy.testing.assert_array_equal(x, record.prepare(pixels[:, 0] if channels == 1 else pixels))
     if dataset == "fashion-mnist":
         numpy.testing.assert_array_equal(x, preprocess.book_preprocess(pixels[:, 0]))
     assert x.dtype == numpy.float32 and x.ndim == 4

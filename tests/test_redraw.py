@@ -6,6 +6,7 @@ import os
 import numpy
 
 from minivae import models, recipes
+from minivae.data import FASHION_MNIST, LoadedData
 from minivae.redraw import rebuild_report
 from minivae.training import save_checkpoint, write_history
 
@@ -27,7 +28,7 @@ def test_rebuild_report_from_a_checkpoint(tmp_path, monkeypatch):
 
     def load_dataset(name, path=None, limit=None):
         asked.append((name, path, limit))
-        return x, x, labels, "random stand-ins"
+        return LoadedData(x, x, labels, FASHION_MNIST, "random stand-ins", ())
 
     monkeypatch.setattr(recipes, "load_dataset", load_dataset)
     paths = rebuild_report(str(tmp_path), grid_size=3)

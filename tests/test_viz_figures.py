@@ -173,10 +173,12 @@ def test_reconstructions_colour(faces_vae, colour, tmp_path):
 
 def test_latent_scatter_has_a_legend_of_the_class_names(fashion_vae, gray, tmp_path):
     images, labels = gray
-    fig = viz.latent_scatter(fashion_vae, images, labels, str(tmp_path / "s.png"))
+    fig = viz.latent_scatter(fashion_vae, images, labels, str(tmp_path / "s.png"), CLASS_NAMES)
     assert_png(tmp_path / "s.png")
     legend = fig.axes[0].get_legend()
     assert [t.get_text() for t in legend.get_texts()] == [f"{k} {CLASS_NAMES[k]}" for k in range(10)]
+    unnamed = viz.latent_scatter(fashion_vae, images, labels, str(tmp_path / "n.png"))
+    assert [t.get_text() for t in unnamed.axes[0].get_legend().get_texts()] == [str(k) for k in range(10)]
     assert sum(len(c.get_offsets()) for c in fig.axes[0].collections) == N
 
 

@@ -7,7 +7,6 @@ of real embeddings instead, as the book does for figure 3-9.
 """
 import numpy
 
-from ..data import CLASS_NAMES
 from . import normal
 from .canvas import displayable, new_figure, save
 from .inference import decode, encode
@@ -85,12 +84,14 @@ def _cell_sizes(axis):
     return 0.9 * nearer
 
 
-def latent_grid_over_embeddings(model, images, labels, path, n=15, class_names=CLASS_NAMES):
+def latent_grid_over_embeddings(model, images, labels, path, n=15, class_names=None,
+                                legend_title=None):
     """The book's figure 3-9: the embeddings' scatter with the decoded grid drawn over it.
 
     Each decoded image sits at the latent point it came from, so one sees
     which region of the plane turns into which kind of item, and that gaps
-    between the classes decode to poorly formed images. Returns the Figure.
+    between the classes decode to poorly formed images. class_names: the labels' names, from
+    the data set's record (None: numbers). Returns the Figure.
     """
     _check_2d(model)
     z = encode(model, images)  # (N, 2)
@@ -98,7 +99,7 @@ def latent_grid_over_embeddings(model, images, labels, path, n=15, class_names=C
     tiles = displayable(decode(model, grid_points(xs, ys)))  # (n * n, H, W[, 3])
     fig = new_figure(10, 8)
     ax = fig.add_subplot(1, 1, 1)
-    plot_embeddings(ax, z, labels, class_names, size=2, alpha=0.5)
+    plot_embeddings(ax, z, labels, class_names, size=2, alpha=0.5, legend_title=legend_title)
     widths, heights = _cell_sizes(xs), _cell_sizes(ys)  # quantile cells widen towards the edges
     points = grid_points(xs, ys)
     sizes = grid_points(widths, heights)

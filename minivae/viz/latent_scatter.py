@@ -6,14 +6,17 @@ regions of the plane is what the encoder learned on its own.
 import matplotlib
 import numpy
 
-from ..data import CLASS_NAMES
 from . import normal
 from .canvas import new_figure, save
 from .inference import encode
 
 
-def plot_embeddings(ax, points, labels=None, class_names=CLASS_NAMES, size=3, alpha=0.6):
-    """Scatter ``points`` (N, 2) on ``ax``: black, or one colour per label with a legend."""
+def plot_embeddings(ax, points, labels=None, class_names=None, size=3, alpha=0.6, legend_title=None):
+    """Scatter ``points`` (N, 2) on ``ax``: black, or one colour per label with a legend.
+
+    class_names: label k's name, from the data set's record (minivae.data.DATA_SETS); None
+    shows the labels as numbers. legend_title: e.g. that the data stands in for another set.
+    """
     if labels is None:
         ax.scatter(points[:, 0], points[:, 1], c="black", s=size, alpha=alpha)
         return
@@ -24,16 +27,17 @@ def plot_embeddings(ax, points, labels=None, class_names=CLASS_NAMES, size=3, al
     cmap = matplotlib.colormaps["tab10"]
     for k in numpy.unique(labels):
         chosen = labels == k
-        name = class_names[int(k)] if class_names is not None and int(k) < len(class_names) else str(k)
-        ax.scatter(points[chosen, 0], points[chosen, 1], s=size, alpha=alpha,
-                   color=cmap(int(k) % 10), label=f"{int(k)} {name}")
-    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), markerscale=4, fontsize=8, frameon=False)
+        named = class_names is not None and int(k) < len(class_names)
+        ax.scatter(points[chosen, 0], points[chosen, 1], s=size, alpha=alpha, color=cmap(int(k) % 10),
+                   label=f"{int(k)} {class_names[int(k)]}" if named else str(int(k)))
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), markerscale=4, fontsize=8, frameon=False,
+              title=legend_title, title_fontsize=8)
 
 
-def _figure(points, labels, class_names, path, title, limits=None):
+def _figure(points, labels, class_names, path, title, limits=None, legend_title=None):
     fig = new_figure(8, 6.5)
     ax = fig.add_subplot(1, 1, 1)
-    plot_embeddings(ax, points, labels, class_names)
+    plot_embeddings(ax, points, labels, class_names, legend_title=legend_title)
     ax.set_xlabel("z[0]")
     ax.set_ylabel("z[1]")
     ax.set_title(title)
@@ -52,17 +56,19 @@ def _first_two(model, images, which):
     return z[:, :2]  # (N, 2): the plane of the first two dimensions
 
 
-def latent_scatter(model, images, labels, path, class_names=CLASS_NAMES, which="z_mean"):
+def latent_scatter(model, images, labels, path, class_names=None, which="z_mean", legend_title=None):
     """Encode ``images`` and plot their first two latent coordinates, coloured by ``labels``.
 
-    labels: one integer per image (or None for the book's all-black figure 3-2).
+    labels: one integer per image (or None for the book's all-black figure 3-2); class_names:
+    their names, from the data set's record (None: numbers).
     For a VAE the points are ``z_mean``, as in the book. Returns the Figure.
     """
     points = _first_two(model, images, which)
-    return _figure(points, labels, class_names, path, f"latent space ({which}), {len(points)} images")
+    return _figure(points, labels, class_names, path, f"latent space ({which}), {len(points)} images",
+                   legend_title=legend_title)
 
 
-def latent_scatter_cdf(model, images, labels, path, class_names=CLASS_NAMES, which="z_mean"):
+def latent_scatter_cdf(model, images, labels, path, class_names=None, which="z_mean", legend_title=None):
     """The same embeddings through the standard normal CDF: the p-value view of figure 3-14.
 
     If the encodings follow N(0, 1) in each dimension, cdf(z) is uniform on the
@@ -72,4 +78,4 @@ def latent_scatter_cdf(model, images, labels, path, class_names=CLASS_NAMES, whi
     points = normal.cdf(_first_two(model, images, which))
     return _figure(points, labels, class_names, path,
                    f"latent space through the N(0, 1) CDF (p-values), {len(points)} images",
-                   limits=(0, 1))
+                   limits=(0, 1), legend_title=legend_title)

@@ -162,13 +162,28 @@ def _short_run(meta, history):
     return f'<p class="short-run">{html.escape(warning)}</p>' if warning else ""
 
 
-def write_report(out_dir, meta, history, model, figures, captions=None):
+def _data_set(data_set):
+    """The data set the run used: its name and preprocessing, its classes, and whether it stands in."""
+    if data_set is None:
+        return ""
+    classes = ", ".join(f"{k} {name}" for k, name in enumerate(data_set.class_names))
+    return (f'<p class="data-set">{html.escape(data_set.described)}.</p>'
+            + (f'<p class="stand-in">{html.escape(data_set.stand_in_note)}</p>'
+               if data_set.stands_in_for else "")
+            + (f'<p>Classes: <span class="class-names">{html.escape(classes)}</span></p>'
+               if classes else "")
+            + (f"<p>Attribute of the latent arithmetic: {html.escape(data_set.attribute)}</p>"
+               if data_set.attribute else ""))
+
+
+def write_report(out_dir, meta, history, model, figures, captions=None, data_set=None):
     """Write ``out_dir/report.html`` and return its path.
 
     meta: the run's hyperparameters (a dict, nested dicts flattened); history:
     the per-epoch dicts of history.json; model: for its layer tables (None to
     skip); figures: image paths, embedded in order; captions: file name -> text (a figure
-    without one is captioned with its file name; run_figures gives its CAPTIONS).
+    without one is captioned with its file name; run_figures gives its CAPTIONS); data_set:
+    the record of the data actually used (its name, classes, and whether it stands in).
     """
     captions = captions or {}
     title = f"minivae run: {(meta or {}).get('model', os.path.basename(os.path.abspath(out_dir)))}"
@@ -181,6 +196,7 @@ def write_report(out_dir, meta, history, model, figures, captions=None):
         f"<h1>{html.escape(title)}</h1>"
         + _short_run(meta, history)
         + _explorer_link(out_dir)
+        + (f"<h2>Data set</h2>{_data_set(data_set)}" if data_set is not None else "")
         + f"<h2>Figures</h2>{_figures(figures, captions)}"
         + evaluation
         + f"<h2>Hyperparameters</h2>{_hyperparameters(meta)}"

@@ -6,8 +6,10 @@ Which figures apply:
 - a 2-D latent space: the scatter coloured by label, the decoded grid, the
   grid over the embeddings (and, for a VAE, the scatter through the CDF)
 - a VAE, or any latent space wider than 2: per-dimension histograms vs N(0, 1)
-- labels given: latent arithmetic with the "Sandal" vector (Fashion-MNIST), or with
-  the attribute the booleans stand for (CelebA's "Smiling", meta["attribute"])
+- labels given: latent arithmetic with the vector of class 5 (Fashion-MNIST's "Sandal",
+  CIFAR-10's "dog"), or with the attribute the booleans stand for (CelebA's "Smiling")
+
+Class and attribute names come from the data set's record (minivae.data.DATA_SETS).
 - per-epoch frames in out_dir/epochs (written by :class:`EpochSamples`): training.gif
 """
 import os
@@ -17,7 +19,6 @@ import numpy
 
 from .. import backend
 from ..short_run import short_run_warning
-from ..data import CLASS_NAMES
 from .epoch_samples import GIF, animate, epoch_frames
 from .evaluation_figures import CAPTIONS as EVALUATION_CAPTIONS, evaluation_plan
 from .latent_arithmetic import latent_arithmetic
@@ -32,7 +33,7 @@ from .report import write_report
 from .samples import random_samples
 
 MAX_SCATTER = 5000  # points in scatters and histograms: enough to see the shape, quick to draw
-ATTRIBUTE_LABEL = 5  # Fashion-MNIST's "Sandal": the attribute of the arithmetic figure
+ATTRIBUTE_LABEL = 5  # the class of the arithmetic figure (Fashion-MNIST's "Sandal", as the book)
 
 CAPTIONS = {  # what each figure shows; the source's figure after, for readers who have it
     "reconstructions.png": "Ten test images (top) and what the model makes of them after squeezing "
@@ -86,31 +87,50 @@ def _morph_pair(val_x, val_labels):
     return val_x[0], val_x[1]
 
 
-def figure_plan(model, val_x, val_labels, history, seed=0, grid_size=15, attribute=None):
+def class_name(data_set, k):
+    """Label ``k``'s name in ``data_set``'s record ("class k" when it names none)."""
+    names = data_set.class_names if data_set is not None else ()
+    return names[k] if k < len(names) else f"class {k}"
+
+
+def legend_title(data_set):
+    """The legend's title: which data the classes are of, when its files stand in for another set."""
+    if data_set is None or not data_set.stands_in_for:
+        return None
+    return f"{data_set.title} (standing in for {data_set.stands_in_for})"
+
+
+def figure_plan(model, val_x, val_labels, history, seed=0, grid_size=15, data_set=None):
     """(file name, function drawing it into a path) for each figure that applies to this model.
 
-    val_labels: class labels (Fashion-MNIST), or booleans for one attribute named
-    ``attribute`` (CelebA's Smiling), or None.
+    val_labels: class labels, or booleans for the attribute ``data_set.attribute`` (CelebA's
+    Smiling), or None. data_set: the record of the data actually used (minivae.data.DataSet):
+    its class names label the figures.
     """
     vae, dim = model.is_vae, model.latent_dim
     rng = numpy.random.default_rng(seed)
     chosen = _subset(len(val_x), MAX_SCATTER, rng)
     x = val_x[chosen]
     labels = None if val_labels is None else numpy.asarray(val_labels)[chosen]
-    has_attribute = None
+    has_attribute, attribute = None, None
     if labels is not None and labels.dtype == bool:  # an attribute, not classes to colour by
         labels, has_attribute = None, labels
+        attribute = data_set.attribute if data_set is not None else None
     elif labels is not None:
-        has_attribute, attribute = labels == ATTRIBUTE_LABEL, CLASS_NAMES[ATTRIBUTE_LABEL]
+        has_attribute, attribute = labels == ATTRIBUTE_LABEL, class_name(data_set, ATTRIBUTE_LABEL)
+    names = data_set.class_names if data_set is not None else None
+    title = legend_title(data_set)
     plan = [("reconstructions.png", lambda p: reconstructions(model, val_x[:10], p)),
             ("samples.png", lambda p: random_samples(model, 30, p))]
     if dim == 2:
-        plan.append(("latent_scatter.png", lambda p: latent_scatter(model, x, labels, p)))
+        plan.append(("latent_scatter.png", lambda p: latent_scatter(model, x, labels, p, names, legend_title=title)))
         if vae:
-            plan.append(("latent_scatter_cdf.png", lambda p: latent_scatter_cdf(model, x, labels, p)))
+            plan.append(("latent_scatter_cdf.png", lambda p: latent_scatter_cdf(model, x, labels, p, names,
+                                                                         legend_title=title)))
         plan.append(("latent_grid.png", lambda p: latent_grid(model, p, n=grid_size, images=x)))
         plan.append(("latent_grid_over_embeddings.png",
-                     lambda p: latent_grid_over_embeddings(model, x, labels, p, n=grid_size)))
+                     lambda p: latent_grid_over_embeddings(model, x, labels, p, n=grid_size,
+                                                           class_names=names, legend_title=title)))
     if vae or dim > 2:
         plan.append(("latent_histograms.png", lambda p: latent_histograms(model, x, p)))
     if has_attribute is not None and has_attribute.any() and not has_attribute.all():
@@ -124,21 +144,22 @@ def figure_plan(model, val_x, val_labels, history, seed=0, grid_size=15, attribu
     return plan
 
 
-def run_figures(model, out_dir, meta, val_x, val_labels, history, seed=0, grid_size=15):
+def run_figures(model, out_dir, meta, val_x, val_labels, history, seed=0, grid_size=15, data_set=None):
     """Draw every applicable figure into ``out_dir``, then ``report.html``; return the paths written.
 
     val_x: validation images (N, C, H, W); val_labels: their class labels, or
-    None (faces). Random draws use ``seed`` and minivae's generator is put back
+    None (faces); data_set: the record of the data actually used, whose class names the
+    figures and the report show. Random draws use ``seed`` and minivae's generator is put back
     as it was afterwards. grid_size: images per side of the decoded latent grids. A figure that
-    fails is reported as a warning and skipped, so a finished training run always gets the rest of its report.
+    fails is reported as a warning and skipped, so a finished training run always gets the rest
+    of its report.
     """
     os.makedirs(out_dir, exist_ok=True)
     state = backend.rng_state()
     backend.manual_seed(seed)
     written = []
     try:
-        plan = figure_plan(model, val_x, val_labels, history, seed, grid_size,
-                           attribute=(meta or {}).get("attribute"))
+        plan = figure_plan(model, val_x, val_labels, history, seed, grid_size, data_set)
         frames = epoch_frames(out_dir)  # left by EpochSamples during training, if it was used
         if frames:
             plan.append((GIF, lambda p: animate(frames, p)))
@@ -157,5 +178,5 @@ def run_figures(model, out_dir, meta, val_x, val_labels, history, seed=0, grid_s
             written.append(path)
     finally:
         backend.set_rng_state(state)
-    written.append(write_report(out_dir, meta, history, model, written, CAPTIONS))
+    written.append(write_report(out_dir, meta, history, model, written, CAPTIONS, data_set))
     return written

@@ -8,7 +8,10 @@ Everything goes into one JSON object, ``explorer_data``:
                                                     float32 (one buffer for both)
     loss                                            how the model's training loss is made (loss_terms)
     input {channels, size, pipeline}                how the loader makes a model input from stored pixels
-    plane, points {u, v, labels}, classNames        the scatter: up to 5,000 test embeddings (z_mean)
+    plane, points {u, v, labels}, classNames        the scatter: up to 5,000 test embeddings (z_mean),
+                                                    named by the data set's record
+    standIn                                         when the data's files stand in for another
+                                                    set's (Fashion-MNIST for MNIST): that sentence
     mean, directions, spread                        principal directions of the embeddings
     attributes [{name, vector}]                     mean z with the label minus mean z without it
     shortRun                                        the report's sentence when the run was too short
@@ -25,7 +28,7 @@ import base64
 
 import numpy
 
-from ...data import CIFAR10_CLASSES, CLASS_NAMES
+from ...data import data_set as data_set_named
 from ...recipes import RECIPES
 from ...short_run import short_run_warning
 from ..inference import encode
@@ -34,25 +37,18 @@ from .steps import decoder_steps, encoder_steps, output_range
 MAX_POINTS = 5000  # embeddings in the scatter, as in the run's scatter figure
 MAX_DIRECTIONS = 8  # principal directions given a slider
 N_EXAMPLES = 24  # test images offered as input and for morphing
-CLASS_NAMES_OF = {"fashion-mnist": list(CLASS_NAMES), "mnist": [str(d) for d in range(10)],
-                  "mnist-binarized": [str(d) for d in range(10)], "cifar10": list(CIFAR10_CLASSES)}
 
 
-# How each data set's loader turns its stored pixels (uint8, `channels` x size x size) into the
-# model's input: the functions of minivae.data.preprocess it applies, in order. The page runs the
-# same steps on a drawn image or a dropped file (resized to the stored size first, as
-# load_image_folder does it: Pillow's bilinear filter). size None: the model's own input size.
-PIPELINES = {"fashion-mnist": (1, 28, ["scale_to_unit", "pad_to_32"]),
-             "mnist": (1, 28, ["scale_to_unit"]),
-             "mnist-binarized": (1, 28, ["scale_to_unit", "binarize"]),
-             "celeba": (3, None, ["scale_to_unit"]),
-             "cifar10": (3, 32, ["scale_to_symmetric"])}
-
-
-def input_pipeline(model, dataset):
-    """{channels, size, pipeline} for the page: how a drawn or dropped image becomes a model input."""
-    channels, size, pipeline = PIPELINES.get(dataset, (model.input_shape[0], None, ["scale_to_unit"]))
-    return {"channels": channels, "size": size or int(model.input_shape[-1]), "pipeline": pipeline}
+def input_pipeline(model, data_set):
+    """{channels, size, pipeline} for the page: how a drawn or dropped image becomes a model input,
+    as the data set's record says its loader does it (the steps of minivae.data.preprocess, run on
+    the stored pixels, resized first to the stored size: Pillow's bilinear filter, as
+    load_image_folder does it). No record: the model's own input size, scaled to [0, 1]."""
+    if data_set is None:
+        return {"channels": int(model.input_shape[0]), "size": int(model.input_shape[-1]),
+                "pipeline": ["scale_to_unit"]}
+    return {"channels": data_set.channels, "size": int(data_set.stored_size or model.input_shape[-1]),
+            "pipeline": list(data_set.pipeline)}
 
 
 def loss_terms(model):
@@ -120,14 +116,17 @@ def _labels(labels, attribute):
     return labels.astype(int), None, {}
 
 
-def explorer_data(model, val_x, val_labels=None, meta=None, seed=0, history=None):
+def explorer_data(model, val_x, val_labels=None, meta=None, seed=0, history=None, data_set=None):
     """The page's JSON object (a dict) for ``model`` and its test images ``val_x`` (N, C, H, W).
 
     history: the run's per-epoch records; with them the page says when the run was too short.
+    data_set: the record of the data actually used (default: the model's recipe's data set):
+    its class names, attribute and preprocessing.
     """
     meta = meta or {}
     name = meta.get("model", getattr(model, "name", "model"))
-    dataset = meta.get("dataset") or (RECIPES[name].dataset if name in RECIPES else None)
+    if data_set is None and name in RECIPES:
+        data_set = data_set_named(RECIPES[name].dataset)
     steps, arrays = decoder_steps(model.decoder, logits=model.likelihood.logits)
     encoder, encoder_arrays = encoder_steps(model.encoder)
     weights, tensors = pack_weights({**arrays, **encoder_arrays})
@@ -137,9 +136,11 @@ def explorer_data(model, val_x, val_labels=None, meta=None, seed=0, history=None
         chosen = numpy.sort(rng.choice(len(val_x), MAX_POINTS, replace=False))
     z = encode(model, val_x[chosen]).astype(numpy.float64)  # (N, latent_dim)
     labels, names, attributes = _labels(None if val_labels is None else
-                                        numpy.asarray(val_labels)[chosen], meta.get("attribute"))
+                                        numpy.asarray(val_labels)[chosen],
+                                        data_set.attribute if data_set is not None else None)
     if names is None and labels is not None:
-        names = CLASS_NAMES_OF.get(meta.get("dataset"), [str(k) for k in range(labels.max() + 1)])
+        names = list(data_set.class_names) if data_set is not None and data_set.class_names else \
+            [str(k) for k in range(labels.max() + 1)]
         if z.shape[1] > 2:  # towards each class: its mean z minus the others'
             attributes = {names[k] if k < len(names) else str(k): labels == k for k in numpy.unique(labels)}
     mean, directions, spread = principal_directions(z)
@@ -153,19 +154,19 @@ def explorer_data(model, val_x, val_labels=None, meta=None, seed=0, history=None
     pixels = numpy.clip((images - low) / (high - low), 0, 1)
     data = {
         "model": name,
-        "dataset": dataset,
+        "dataset": None if data_set is None else data_set.name,
+        "standIn": (data_set.stand_in_note or None) if data_set is not None else None,
         "isVae": bool(model.is_vae),
         "latentDim": int(z.shape[1]),
         "imageShape": [int(n) for n in model.decoder.output_shape],
         "outputRange": [low, high],
-        "inputRange": [-1.0, 1.0] if "scale_to_symmetric" in input_pipeline(model, dataset)["pipeline"]
-        else [0.0, 1.0],
+        "inputRange": list(data_set.input_range) if data_set is not None else [0.0, 1.0],
         "parameters": int(sum(a.size for a in arrays.values())),
         "encoderParameters": int(sum(a.size for a in encoder_arrays.values())),
         "steps": steps, "encoderSteps": encoder, "tensors": tensors, "weights": weights,
         "loss": loss_terms(model),
         "shortRun": None if history is None else short_run_warning(meta, history),
-        "input": input_pipeline(model, dataset),
+        "input": input_pipeline(model, data_set),
         "plane": plane,
         "points": {"u": _rounded(uv[:, 0]), "v": _rounded(uv[:, 1]),
                    "labels": None if labels is None else labels.tolist()},

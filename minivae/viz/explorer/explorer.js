@@ -691,6 +691,7 @@ function setup() {
     (plane.pca ? " through their first two principal directions." : ".") +
     " Draw or pick an image to see q(z|x); move the pointer over the plane to decode the point under it.";
   if (DATA.shortRun) document.getElementById("short-run").textContent = DATA.shortRun;
+  if (DATA.standIn) document.getElementById("stand-in").textContent = DATA.standIn;
   if (DATA.classNames) {
     document.getElementById("legend").innerHTML = DATA.classNames.map((name, k) =>
       `<span><i style="background:${TAB10[k % 10]}"></i>${name}</span>`).join("");

@@ -32,19 +32,20 @@ def render(data):
     return page
 
 
-def write_explorer(model, path, val_x, val_labels=None, meta=None, seed=0, history=None):
+def write_explorer(model, path, val_x, val_labels=None, meta=None, seed=0, history=None, data_set=None):
     """Write the latent explorer of ``model`` to ``path`` (a file, or a folder to hold explorer.html).
 
     val_x: test images (N, C, H, W) whose z_mean the scatter shows (up to 5,000);
-    val_labels: their class labels, booleans for one attribute (meta["attribute"]), or None;
-    history: the run's per-epoch records, so that a run too short to teach says so (None: not known).
+    val_labels: their class labels, booleans for the data set's attribute, or None;
+    history: the run's per-epoch records, so that a run too short to teach says so (None: not known);
+    data_set: the record of the data actually used (minivae.data.DataSet), whose classes the page names.
     Returns the file's path.
     """
     if len(val_x) == 0:
         raise ValueError("write_explorer: no test images were given; the scatter needs at least one")
     if os.path.isdir(path) or not path.endswith(".html"):
         path = os.path.join(path, EXPLORER)
-    page = render(explorer_data(model, val_x, val_labels, meta, seed, history))
+    page = render(explorer_data(model, val_x, val_labels, meta, seed, history, data_set))
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     tmp = path + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
