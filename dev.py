@@ -6,6 +6,7 @@
     python3 dev.py minivae ...  # any `minivae` command, run from .venv (e.g. minivae --help)
     python3 dev.py notebooks    # install JupyterLab into .venv and open the tutorials
     python3 dev.py docs         # install minivae[docs] into .venv, build the book in docs/_build/html
+    python3 dev.py exercises    # write tutorials/exercises/ from their sources in tutorials/solutions/
 
 Extra arguments go to `minivae train`, pytest, `minivae`, `jupyter lab` or sphinx-build
 (e.g. -W --keep-going). MINIVAE_QUICK=1 python3 dev.py docs builds the quick book (the
@@ -65,10 +66,40 @@ def pytest_arguments(rest):
     return [a for a in rest if a != "-q"]
 
 
+def docs_run(quick):
+    """(run folder, how) for the book's trained-model page, trained here when there is none.
+
+    MINIVAE_DOCS_RUN if set ("given"); else runs/fashion-vae, what `python3 dev.py train`
+    leaves ("found"); else a full build trains it there with the book's recipe ("trained")
+    and a quick build shows the VAE minivae ships (minivae/trained: the book's recipe for one
+    epoch), its figures drawn into docs/_build/shipped-run ("quick"). Training happens here,
+    before sphinx-build, never inside the build.
+    """
+    given = os.environ.get("MINIVAE_DOCS_RUN")
+    if given:
+        return given, "given"
+    main_run = os.path.join(ROOT, "runs", "fashion-vae")
+    if all(os.path.exists(os.path.join(main_run, f)) for f in ("history.json", "explorer.html")):
+        return main_run, "found"
+    if quick:
+        shipped = os.path.join(ROOT, "docs", "_build", "shipped-run")
+        if not os.path.exists(os.path.join(shipped, "report.html")):
+            print(f"The quick book's trained-model page: the shipped VAE, drawn in {shipped}.", flush=True)
+            run(os.path.join(BIN, "python"), "-m", "minivae.trained.pack", "--unpack", shipped)
+            for command in ("explore", "report"):  # the explorer first, so that the report links to it
+                run(os.path.join(BIN, "minivae"), command, shipped)
+        return shipped, "quick"
+    if not os.path.exists(os.path.join(main_run, "explorer.html")):
+        print(f"No run folder for the book's trained-model page: training one in {main_run}.", flush=True)
+        run(os.path.join(BIN, "minivae"), "train", "--model", "fashion-vae", "--out", main_run)
+    return main_run, "trained"
+
+
 def docs(rest):
     """Build the book: MyST-NB executes the notebooks through its cache, one cache per mode."""
     install("docs")
-    mode = "quick" if os.environ.get("MINIVAE_QUICK") == "1" else "full"
+    quick = os.environ.get("MINIVAE_QUICK") == "1"
+    mode = "quick" if quick else "full"
     print(f"Building the minivae book, {mode} mode"
           + (" (MINIVAE_QUICK=1: notebooks on small subsets, one epoch)." if mode == "quick" else
              " (the notebooks with the book's settings, see README for how long;"
@@ -77,6 +108,7 @@ def docs(rest):
           flush=True)
     fashion_mnist()
     os.environ.setdefault("MPLBACKEND", "Agg")
+    os.environ["MINIVAE_DOCS_RUN"], os.environ["MINIVAE_DOCS_RUN_HOW"] = docs_run(quick)
     run(os.path.join(BIN, "sphinx-build"), "-b", "html", "-d", os.path.join("docs", "_build", "doctrees-" + mode),
         "docs", os.path.join("docs", "_build", "html"), *rest)
     index = os.path.join(ROOT, "docs", "_build", "html", "index.html")
@@ -84,7 +116,7 @@ def docs(rest):
 
 
 def main(argv):
-    commands = ("train", "test", "minivae", "notebooks", "docs")
+    commands = ("train", "test", "minivae", "notebooks", "docs", "exercises")
     if not argv or argv[0] not in commands:
         sys.exit(__doc__)
     what, rest = argv[0], argv[1:]
@@ -99,6 +131,11 @@ def main(argv):
         print(HOW_TO_RUN, flush=True)
     elif what == "docs":
         docs(rest)
+    elif what == "exercises":  # each learner's file, its solution's source with the solution cut out
+        if not installed("minivae"):
+            install("")
+        run(os.path.join(BIN, "python"), "-m", "minivae.exercises.learner",
+            os.path.join("tutorials", "solutions"), os.path.join("tutorials", "exercises"))
     elif what == "minivae":
         if not installed("minivae"):
             install("")

@@ -75,8 +75,7 @@ def fresh_page(name, folder):
     model = models.build(name)
     x = numpy.random.default_rng(0).random((MAX_POINTS,) + tuple(model.input_shape), dtype=numpy.float32)
     labels = numpy.arange(MAX_POINTS) % 10 if name != "faces-vae" else numpy.arange(MAX_POINTS) % 2 == 0
-    meta = {"model": name, "attribute": "Smiling"} if name == "faces-vae" else {"model": name}
-    return write_explorer(model, os.path.join(folder, name), x, labels, meta)
+    return write_explorer(model, os.path.join(folder, name), x, labels)  # the recipe's data set
 
 
 def measure(driver, path, repeat):

@@ -2,8 +2,9 @@
 
 Build it with `python3 dev.py docs` (full mode) or `MINIVAE_QUICK=1 python3 dev.py docs`.
 The notebooks are executed by MyST-NB at build time, through its cache: a second build
-re-runs only the notebooks that changed. The exercise pages and the trained-model page
-are generated from tutorials/exercises/ and a run folder by _ext/minivae_book.py.
+re-runs only the notebooks that changed. The exercise pages, the trained-model page and
+the learning path are generated into _generated/ by _ext/minivae_book.py, from
+tutorials/exercises/, the run folder dev.py gives it and tutorials/learning_path.json.
 """
 import os
 import sys
@@ -34,8 +35,8 @@ extensions = [
     "minivae_book",
 ]
 
-exclude_patterns = ["_build", "_learning_path.md", "**/.ipynb_checkpoints", "tutorials/README.md", "tutorials/runs",
-                    "tutorials/exercises", "tutorials/solutions", "Thumbs.db", ".DS_Store"]
+exclude_patterns = ["_build", "_generated/learning_path.md", "**/.ipynb_checkpoints", "tutorials/README.md",
+                    "tutorials/runs", "tutorials/exercises", "tutorials/solutions", "Thumbs.db", ".DS_Store"]
 nitpicky = True  # every cross-reference in the API pages must resolve (CI builds with -W)
 nitpick_ignore_regex = [
     ("py:class", r"(numpy|cupy)\..*"),  # no network, so no intersphinx inventories

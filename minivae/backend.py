@@ -114,6 +114,11 @@ def device_of(array):
     return "gpu" if get_array_module(array) is not numpy else "cpu"
 
 
+def device_name(name):
+    """'cpu' or 'gpu' for a backend or device name: "numpy" and "cpu" are 'cpu'."""
+    return DEVICES[_check_name(name)]
+
+
 def to_device(array, device):
     """Copy an array to 'cpu' (NumPy) or 'gpu' (CuPy); no copy if it is already there."""
     target = _check_name(device)

@@ -85,13 +85,14 @@ def _train_parser(sub):
                            "Train one of the sources' models with its source's recipe, then write "
                            "its figures, report.html and explorer.html into the run folder."),
                        epilog=_recipes_table())
-    p.add_argument("--model", default="fashion-vae", choices=MODELS, metavar="MODEL",
-                   help="one of: " + ", ".join(MODELS))
+    p.add_argument("--model", default=None, choices=MODELS, metavar="MODEL",
+                   help="one of: " + ", ".join(MODELS) + " (unset: fashion-vae, or the saved run's "
+                        "with --resume)")
     p.add_argument("--dataset", default=None, choices=recipes.DATASETS, metavar="NAME",
                    help="the data set, one of " + ", ".join(recipes.DATASETS) +
                         " (unset: the model's own)")
     p.add_argument("--epochs", type=arguments.positive_int, help="passes over the training set "
-                   "(unset: the recipe's)")
+                   "(unset: the recipe's); with --resume, the new total")
     p.add_argument("--batch-size", type=arguments.positive_int,
                    help="images per optimizer step (unset: the recipe's)")
     p.add_argument("--lr", type=arguments.positive_float, help="learning rate (unset: the recipe's)")
@@ -100,10 +101,17 @@ def _train_parser(sub):
                         "(unset: the recipe's)")
     p.add_argument("--latent-dim", type=arguments.positive_int,
                    help="size of the latent space (unset: the recipe's)")
-    p.add_argument("--seed", type=arguments.seed, default=0, help="seed of every random draw")
+    p.add_argument("--seed", type=arguments.seed, default=None,
+                   help="seed of every random draw (unset: 0)")
     _backend_option(p)
     p.add_argument("--out", default=None, metavar="DIR", help="run folder (unset: runs/MODEL)")
-    p.add_argument("--resume", action="store_true", help="continue from the run folder's checkpoint")
+    again = p.add_mutually_exclusive_group()
+    again.add_argument("--resume", action="store_true",
+                       help="continue the run in --out with its saved settings; --epochs N sets the "
+                            "new total, and another flag that differs from the saved run is refused")
+    again.add_argument("--overwrite", action="store_true",
+                       help="replace the run in --out: its checkpoint, history, figures, report, "
+                            "explorer and evaluation are removed first (nothing else in the folder)")
     _data_option(p)
     p.add_argument("--limit", type=arguments.positive_int, default=None, metavar="N",
                    help="use only the first N training and N validation images (unset: all)")
@@ -203,8 +211,12 @@ def main(argv=None):
 
 
 def _run(args):
+    from .train_command import RunInterrupted
     try:
         return getattr(commands, args.command.replace("-", "_"))(args) or 0
+    except RunInterrupted as exc:  # training stopped; the message says how to go on
+        print(("\n" if exc.code == 130 else "") + str(exc), file=sys.stderr)
+        return exc.code
     except KeyboardInterrupt:
         print("\ninterrupted: the last completed epoch's checkpoint is whole; "
               "continue with --resume", file=sys.stderr)

@@ -17,15 +17,13 @@ def checkout():
     return ROOT if os.path.isfile(os.path.join(ROOT, "dev.py")) else None
 
 
-def minivae_command(arguments):
+def minivae_command(arguments, main_job=False):
     """``minivae ARGUMENTS`` as this install runs it: through dev.py in a checkout (its .venv
-    holds minivae), the installed ``minivae`` otherwise. The book's training run is
-    ``python3 dev.py train`` in a checkout."""
+    holds minivae), the installed ``minivae`` otherwise. main_job: ARGUMENTS train the book's
+    main job, which a checkout runs as ``python3 dev.py train``."""
     if checkout() is None:
         return f"minivae {arguments}"
-    if arguments.split() == ["train", "--model", "fashion-vae"] or arguments == "train":
-        return "python3 dev.py train"
-    return f"python3 dev.py minivae {arguments}"
+    return "python3 dev.py train" if main_job else f"python3 dev.py minivae {arguments}"
 
 
 def gpu_install_hint():

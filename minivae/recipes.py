@@ -28,6 +28,8 @@ class Recipe:
                              f"(minivae.models.MODELS) has {', '.join(MODELS)}")
 
 
+BOOK_MODEL = "fashion-vae"  # the book's main job: `minivae train` with no --model, `python3 dev.py train`
+
 RECIPES = {recipe.model: recipe for recipe in [
     Recipe("fashion-autoencoder", "fashion-mnist", 3, 100, 1e-3, model_args={"latent_dim": 2},
            source="Generative Deep Learning, ch. 3, autoencoder"),

@@ -15,7 +15,7 @@ def rebuild_report(run_dir, data=None, grid_size=15):
     data: the folder holding the data set (default: where minivae finds it).
     Returns the paths written, as :func:`minivae.viz.run_figures` does.
     """
-    model, meta = run_folder.load_run(run_dir)
-    val_x, val_labels, data_set = run_folder.load_validation(meta, data)
-    return run_figures(model, run_folder.run_dir(run_dir), meta, val_x, val_labels,
+    model, run = run_folder.load_run(run_dir)
+    val_x, val_labels, data_set = run_folder.load_validation(run, data)
+    return run_figures(model, run_folder.run_dir(run_dir), run, val_x, val_labels,
                        run_folder.load_history(run_dir), grid_size=grid_size, data_set=data_set)

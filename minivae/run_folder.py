@@ -1,7 +1,8 @@
-"""A run folder, as `minivae train` leaves it: checkpoint, meta, history and figures.
+"""A run folder, as `minivae train` leaves it: checkpoint, history and figures.
 
     runs/fashion-vae/
-        checkpoint.npz   the weights, the optimizer's state and ``meta`` (the run's settings)
+        checkpoint.npz   the weights, the optimizer's state and the run's record (SavedRun: its
+                         settings and how far it went, minivae.run_settings)
         history.json     one dict of mean losses per epoch
         *.png, *.gif     the figures; report.html shows them all
 
@@ -14,6 +15,7 @@ import os
 from . import backend, models, recipes
 from .data import DataFileError
 from .errors import UserError
+from .run_settings import SavedRun
 from .training import CHECKPOINT, HISTORY, read_checkpoint, read_history
 
 
@@ -28,28 +30,31 @@ def checkpoint_path(path):
 
 
 def load_run(path):
-    """(model, meta) rebuilt from a run folder or checkpoint file, in inference mode.
+    """(model, run) rebuilt from a run folder or checkpoint file, in inference mode.
 
-    The model is built from the name and arguments ``meta`` records, moved to the
-    current backend, and given the checkpoint's weights; a checkpoint that is
-    missing, corrupt or does not fit its model is a :class:`UserError`.
+    run is the checkpoint's record (:class:`minivae.run_settings.SavedRun`). The model is
+    built from the name and arguments its settings record, moved to the current backend,
+    and given the checkpoint's weights; a checkpoint that is missing, corrupt or does not
+    fit its model is a :class:`UserError`.
     """
     path = checkpoint_path(path)
     try:
         state, _, meta = read_checkpoint(path)
+        run = SavedRun.from_meta(meta, where=path)
     except (FileNotFoundError, ValueError) as exc:
         raise UserError(str(exc)) from None
+    settings = run.settings
     try:
-        model = models.build(meta["model"], **meta["model_args"])
+        model = models.build(settings.model, **settings.model_args)
     except (KeyError, ValueError) as exc:
         raise UserError(f"{path}: {str(exc).strip(chr(34))}") from None
     model.to(backend.current())
     try:
         model.load_state_dict(state)
     except ValueError as exc:
-        raise UserError(f"{path} does not fit the {meta['model']} it names: {exc}") from None
+        raise UserError(f"{path} does not fit the {settings.model} it names: {exc}") from None
     model.eval()
-    return model, meta
+    return model, run
 
 
 def load_history(path):
@@ -58,40 +63,43 @@ def load_history(path):
     return read_history(history_path) if os.path.exists(history_path) else []
 
 
-def load_validation(meta, data=None):
-    """(val_x, val_labels, data_set) of the data set the run was trained on, as its ``meta`` names
-    it; data_set is the record of the data actually read (a stand-in says so).
+def load_validation(run, data=None):
+    """(val_x, val_labels, data_set) of the data set the run (a SavedRun) was trained on;
+    data_set is the record of the data actually read (a stand-in says so).
 
-    data: the folder holding the data set's files (default: where minivae finds it).
+    data: the folder holding the data set's files (default: the --data the run was trained
+    with, else where minivae finds it).
     """
+    settings = run.settings
     try:
-        loaded = recipes.load_dataset(meta["dataset"], data, meta.get("limit"))
+        loaded = recipes.load_dataset(settings.dataset, data or settings.data_path, settings.limit)
     except (FileNotFoundError, recipes.DatasetNotFound, DataFileError) as exc:
         raise UserError(str(exc)) from None
     return loaded.validation, loaded.labels, loaded.data_set
 
 
-def recipe_differences(meta):
-    """How the run's settings differ from its model's recipe (the source's): [] when it followed it."""
-    recipe = recipes.RECIPES.get(meta.get("model"))
+def recipe_differences(run):
+    """How the run's (a SavedRun's) settings differ from its model's recipe (the source's): [] when
+    it followed it."""
+    settings, recipe = run.settings, run.settings.recipe
     if recipe is None:
-        return [f"its model {meta.get('model')!r} has no recipe"]
+        return [f"its model {settings.model!r} has no recipe"]
     differences = []
-    if meta.get("epoch", meta.get("epochs", 0)) < recipe.epochs:
-        differences.append(f"{meta.get('epoch', '?')} of the recipe's {recipe.epochs} epochs")
-    if meta.get("limit") is not None:
-        differences.append(f"only {meta['limit']:,} images (--limit)")
+    if run.epoch < recipe.epochs:
+        differences.append(f"{run.epoch} of the recipe's {recipe.epochs} epochs")
+    if settings.limit is not None:
+        differences.append(f"only {settings.limit:,} images (--limit)")
     for key, value in recipe.model_args.items():
-        if meta.get("model_args", {}).get(key) != value:
-            differences.append(f"{key} {meta.get('model_args', {}).get(key)} (recipe: {value})")
+        if settings.model_args.get(key) != value:
+            differences.append(f"{key} {settings.model_args.get(key)} (recipe: {value})")
     for key, value in (("batch_size", recipe.batch_size), ("lr", recipe.lr)):
-        if meta.get(key) not in (None, value):
-            differences.append(f"{key} {meta[key]} (recipe: {value})")
+        if getattr(settings, key) != value:
+            differences.append(f"{key} {getattr(settings, key)} (recipe: {value})")
     return differences
 
 
 def load_recipe_run(model, folders):
-    """(model, meta) of the first run folder in ``folders`` trained with ``model``'s full recipe,
+    """(model, run) of the first run folder in ``folders`` trained with ``model``'s full recipe,
     or (None, a sentence saying why none was used): a 1-epoch demo is not the book's model."""
     said = []
     for folder in folders:
@@ -99,14 +107,14 @@ def load_recipe_run(model, folders):
         if not os.path.exists(path):
             continue
         try:
-            built, meta = load_run(path)
+            built, run = load_run(path)
         except UserError as exc:
             said.append(f"{path}: {exc}")
             continue
-        differences = recipe_differences(meta) if meta.get("model") == model else [
-            f"it holds a {meta.get('model')}"]
+        differences = recipe_differences(run) if run.settings.model == model else [
+            f"it holds a {run.settings.model}"]
         if not differences:
-            return built, meta
+            return built, run
         said.append(f"{folder} was not trained with the {model}'s full recipe "
                     f"({'; '.join(differences)})")
     return None, ("; ".join(said) if said else f"no run of the {model} found in "

@@ -31,26 +31,31 @@ def steps_needed(model):
     return math.ceil(full / recipe.batch_size)
 
 
-def steps_taken(meta, history):
-    """Optimizer steps the run took: epochs trained x batches per epoch (None: unknown)."""
-    images = meta.get("train_images")
-    if images is None:  # a run written before meta recorded it
-        full = _full_train_images(meta.get("dataset"))
-        limit = meta.get("limit")
+def steps_taken(run, history):
+    """Optimizer steps the run (a minivae.run_settings.SavedRun) took: epochs trained x batches
+    per epoch (None: unknown)."""
+    settings = run.settings
+    images = run.train_images
+    if images is None:  # a run written before its checkpoint recorded it
+        full, limit = _full_train_images(settings.dataset), settings.limit
         images = full if limit is None else (limit if full is None else min(limit, full))
-    if images is None or not meta.get("batch_size"):
+    if images is None or not settings.batch_size:
         return None
-    return len(history) * math.ceil(images / meta["batch_size"])
+    return len(history) * math.ceil(images / settings.batch_size)
 
 
-def short_run_warning(meta, history):
-    """One plain sentence when the run took fewer steps than its recipe needs; None otherwise."""
-    meta = meta or {}
-    needed, taken = steps_needed(meta.get("model")), steps_taken(meta, history or [])
+def short_run_warning(run, history, figures=True):
+    """One plain sentence when the run (a SavedRun) took fewer steps than its recipe needs; None
+    otherwise. figures: whether the sentence goes with figures (False: `train --no-figures`)."""
+    if run is None:
+        return None
+    model = run.settings.model
+    needed, taken = steps_needed(model), steps_taken(run, history or [])
     if needed is None or taken is None or taken >= needed:
         return None
-    model = meta["model"]
-    fix = minivae_command(f"train --model {model}")
+    fix = minivae_command(f"train --model {model}", main_job=model == recipes.BOOK_MODEL)
+    shown = "so these figures show mostly blurry averages" if figures else \
+        "so its decoded images would be mostly blurry averages"
     return (f"This run took {taken:,} training steps, and the {model} needs about {needed:,} "
-            "(one epoch of the full data set) before its images look like the data, so these "
-            f"figures show mostly blurry averages; train longer with `{fix}` (no --limit).")
+            "(one epoch of the full data set) before its images look like the data, "
+            f"{shown}; train longer with `{fix}` (no --limit).")

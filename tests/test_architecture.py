@@ -1,13 +1,14 @@
 """The floors of minivae, checked: the import-linter contracts in setup.cfg hold.
 
-    cli > commands | arguments > redraw > viz | run_folder | bench | exercises
-        > training | evaluation | short_run > recipes > models > nn | optim
+    cli > commands | arguments > train_command > redraw > viz | run_folder | bench | exercises
+        > training | evaluation | short_run > run_settings > recipes > models > nn | optim
         > functional | gradcheck | data > autograd : ops > backend | errors | memory
 
 No module imports a floor above its own, and no package has an import circle but
 the deliberate autograd <-> ops one (README, "Architecture"). A new upward import
 fails here with the broken contract's name and the offending line.
 """
+import ast
 import importlib.util
 import os
 import shutil
@@ -73,3 +74,41 @@ def test_a_new_module_must_be_given_a_floor(copy):
     (copy / "minivae" / "helpers.py").write_text('"""Nobody said where this goes."""\n', encoding="utf-8")
     code, output = lint(str(copy))
     assert code != 0 and "not listed as layers" in output and "- minivae.helpers" in output
+
+
+def _compares_a_model_name(tree, names):
+    """(line, code) of each comparison in ``tree`` with a registered model's name as a constant."""
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Compare):
+            continue
+        sides = [node.left, *node.comparators]
+        constants = [c for side in sides for c in ([side] if isinstance(side, ast.Constant) else
+                     getattr(side, "elts", []) if isinstance(side, (ast.Tuple, ast.List, ast.Set)) else [])]
+        if any(isinstance(c, ast.Constant) and c.value in names for c in constants):
+            found.append((node.lineno, ast.unparse(node)))
+    return found
+
+
+def test_no_module_outside_models_compares_a_models_name():
+    """What a model is (a VAE? how is its KL estimated? its images' range?) is asked of the model."""
+    from minivae import models
+    names = set(models.MODELS)
+    package = os.path.join(ROOT, "minivae")
+    offenders = []
+    for folder, _, files in os.walk(package):
+        if os.path.relpath(folder, package).split(os.sep)[0] == "models":
+            continue
+        for name in files:
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                with open(path, encoding="utf-8") as f:
+                    tree = ast.parse(f.read())
+                offenders += [f"{os.path.relpath(path, ROOT)}:{line}: {code}"
+                              for line, code in _compares_a_model_name(tree, names)]
+    assert not offenders, "ask the model instead of comparing its name:\n" + "\n".join(offenders)
+
+
+def test_the_name_check_finds_a_comparison():
+    tree = ast.parse('if meta.get("model") == "cvae" or name in ("mlp-vae", "x"):\n    pass\n')
+    assert [line for line, _ in _compares_a_model_name(tree, {"cvae", "mlp-vae"})] == [1, 1]

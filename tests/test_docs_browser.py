@@ -35,7 +35,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--no-first-run", "--window-size=1280,1000"]
 SCREENSHOTS = {"landing.png": "index.html", "chapter-04-vae.png": "tutorials/04_vae.html",
-               "exercise-04-conv2d.png": "exercises/04_conv2d.html"}
+               "exercise-04-conv2d.png": "_generated/exercises/04_conv2d.html"}
 MATH_TIMEOUT = 30  # seconds for MathJax to typeset one page
 
 
@@ -182,11 +182,11 @@ def problems_of(relative, found):
 def test_the_site_has_every_part(site):
     names = set(pages())
     chapters = [n for n in names if n.startswith("tutorials/0")]
-    exercises = [n for n in names if n.startswith("exercises/0")]
+    exercises = [n for n in names if n.startswith("_generated/exercises/0")]
     assert len(chapters) == 7, chapters
     assert len(exercises) == 8, exercises
     for page in ("index.html", "api/index.html", "api/functional.html", "api/nn.html", "results.html",
-                 "trained-model/index.html", "trained-model/explorer.html", "search.html"):
+                 "_generated/trained-model/index.html", "_generated/trained-model/explorer.html", "search.html"):
         assert page in names, f"{page} is missing from the built site"
     assert (site / "_static" / "mathjax" / "tex-svg.js").exists(), "no local MathJax copy"
 

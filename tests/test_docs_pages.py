@@ -42,9 +42,44 @@ def test_an_exercise_page_has_the_op_the_hints_the_command_and_the_folded_soluti
 
 def test_the_learning_path_has_every_chapter_with_its_measured_times(tmp_path):
     minivae_book.learning_path(tmp_path)
-    table = (tmp_path / "_learning_path.md").read_text()
+    table = (tmp_path / "_generated" / "learning_path.md").read_text()
     times = json.loads((ROOT / "docs" / "chapter_times.json").read_text())
     for notebook in sorted((ROOT / "tutorials").glob("[0-9][0-9]_*.ipynb")):
         row = next(line for line in table.splitlines() if f"tutorials/{notebook.stem}`" in line)
         assert "not measured" not in row, f"{notebook.stem}: no measured time in docs/chapter_times.json"
         assert notebook.stem in times["full"] and notebook.stem in times["quick"]
+
+
+def test_the_learning_path_is_read_from_its_data_file_not_from_readme(tmp_path):
+    """One data file, tutorials/learning_path.json: the landing page's table is made from it."""
+    minivae_book.learning_path(tmp_path)
+    table = (tmp_path / "_generated" / "learning_path.md").read_text()
+    chapters = json.loads((ROOT / "tutorials" / "learning_path.json").read_text())["chapters"]
+    assert [c["notebook"] for c in chapters] == sorted(p.stem for p in (ROOT / "tutorials").glob("[0-9][0-9]_*.ipynb"))
+    for chapter in chapters:
+        assert f"| {{doc}}`/tutorials/{chapter['notebook']}` | {chapter['shows']} |" in table
+    source = (ROOT / "docs" / "_ext" / "minivae_book.py").read_text()
+    assert '"README.md"' not in source and "re.match(" not in source, "the extension parses no README"
+
+
+def test_generated_pages_stand_apart_under_docs_generated(tmp_path):
+    minivae_book.exercise_pages(tmp_path)
+    minivae_book.learning_path(tmp_path)
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    assert written and all(name.startswith("_generated/") for name in written), written
+    assert "_generated/exercises/index.md" in written
+    ignored = (ROOT / ".gitignore").read_text().splitlines()
+    assert "docs/_generated/" in ignored and "docs/exercises/" not in ignored
+
+
+def test_the_build_trains_nothing_it_is_given_its_run_folder(tmp_path, monkeypatch):
+    """Training is dev.py docs' job, before sphinx-build; the extension only reads the run."""
+    source = (ROOT / "docs" / "_ext" / "minivae_book.py").read_text()
+    assert "subprocess" not in source and '"train"' not in source
+    monkeypatch.delenv("MINIVAE_DOCS_RUN", raising=False)
+    with pytest.raises(FileNotFoundError, match="python3 dev.py docs"):
+        minivae_book.run_folder()
+    (tmp_path / "history.json").write_text("[]")
+    monkeypatch.setenv("MINIVAE_DOCS_RUN", str(tmp_path))
+    monkeypatch.setenv("MINIVAE_DOCS_RUN_HOW", "quick")
+    assert minivae_book.run_folder() == (tmp_path, "quick")

@@ -1,9 +1,14 @@
 """The backward walk: gradients add up, graphs are freed or retained, no_grad and detach cut them."""
+import re
+
 import numpy
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import minivae
 from minivae import backend
+from minivae.autograd import graph
 
 
 def leaf(xp, values):
@@ -150,3 +155,59 @@ def test_batched_matmul_gradients_have_the_input_shapes(xp):
     # each entry of a meets 2 columns of b in each of 5 batches; each of b, 3 rows in 2 batches
     numpy.testing.assert_allclose(backend.to_numpy(a.grad), numpy.full((2, 1, 3, 4), 10.0))
     numpy.testing.assert_allclose(backend.to_numpy(b.grad), numpy.full((5, 4, 2), 6.0))
+
+
+# ---------------------------------------------------------------- sum_to's rule
+
+class _Transposed(minivae.Function):
+    """x -> 2x, with a backward that slips: it returns the gradient transposed."""
+
+    def forward(self, x):
+        return 2 * x
+
+    def backward(self, gy):
+        return (2 * gy).T  # (3, 2) -> (2, 3): six numbers, the wrong shape
+
+
+def test_sum_to_refuses_a_transposed_gradient(xp):
+    x = leaf(xp, numpy.ones((3, 2)))
+    y = _Transposed()(x)
+    with pytest.raises(ValueError) as caught:
+        y.sum().backward()
+    message = str(caught.value)
+    assert message.startswith("_transposed.backward returned a gradient of shape (2, 3)"), message
+    assert "input of shape (3, 2)" in message and "does not broadcast" in message
+    assert x.grad is None
+
+
+@st.composite
+def _shape_and_gradient_shape(draw):
+    """An input's shape and a gradient's shape: broadcast from it half the time, anything else the rest."""
+    shape = tuple(draw(st.lists(st.integers(1, 4), max_size=3)))
+    if draw(st.booleans()):  # the shape broadcast: leading axes added, some 1s stretched
+        lead = tuple(draw(st.lists(st.integers(1, 3), max_size=2)))
+        grad_shape = lead + tuple(draw(st.integers(1, 3)) if n == 1 else n for n in shape)
+    else:
+        grad_shape = tuple(draw(st.lists(st.integers(1, 4), max_size=4)))
+    return shape, grad_shape
+
+
+@settings(max_examples=60, deadline=None)
+@given(_shape_and_gradient_shape())
+def test_sum_to_sums_exactly_the_gradients_it_can_undo(shapes):
+    shape, grad_shape = shapes
+    grad = numpy.arange(float(numpy.prod(grad_shape))).reshape(grad_shape)
+    try:  # the rule, as NumPy states it: does the input's shape broadcast to the gradient's?
+        broadcasts = numpy.broadcast_shapes(shape, grad_shape) == grad_shape
+    except ValueError:
+        broadcasts = False
+    assert graph.broadcasts_to(shape, grad_shape) == broadcasts
+    if broadcasts:
+        out = graph.sum_to(grad, shape, "op")
+        assert out.shape == shape
+        numpy.testing.assert_allclose(out, _sum_to(grad, shape))
+        assert out.sum() == pytest.approx(grad.sum())  # summing moves no number in or out
+    else:
+        with pytest.raises(ValueError, match=rf"^op\.backward .*{re.escape(str(grad_shape))}.*"
+                                             rf"{re.escape(str(shape))}"):
+            graph.sum_to(grad, shape, "op")

@@ -6,6 +6,7 @@ import pytest
 
 from minivae import cli
 from minivae.exercises import STATUSES, check_exercise
+from minivae.exercises.learner import learner_text, solution_code, write_learner_files
 
 TUTORIALS = Path(__file__).resolve().parents[1] / "tutorials"
 EXERCISES = TUTORIALS / "exercises"
@@ -34,6 +35,41 @@ def test_the_solution_passes(name, device):
     verdict = check_exercise(SOLUTIONS / name, device=device)
     assert verdict.passed, str(verdict)
     assert str(verdict).startswith(f"PASS  {name}: ")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_learners_file_is_made_from_its_solutions_source(name):
+    expected = learner_text((SOLUTIONS / name).read_text(encoding="utf-8"))
+    assert (EXERCISES / name).read_text(encoding="utf-8") == expected, (
+        f"tutorials/exercises/{name} is not its source tutorials/solutions/{name} with the marked "
+        "solution cut out: edit the source, then run `python3 dev.py exercises`")
+
+
+def test_the_learners_files_are_written_from_the_sources(tmp_path):
+    source = (SOLUTIONS / "01_sigmoid.py").read_text(encoding="utf-8")
+    (tmp_path / "solutions").mkdir()
+    (tmp_path / "exercises").mkdir()
+    (tmp_path / "solutions" / "01_sigmoid.py").write_text(source, encoding="utf-8")
+    assert write_learner_files(tmp_path / "solutions", tmp_path / "exercises") == [
+        tmp_path / "exercises" / "01_sigmoid.py"]
+    written = (tmp_path / "exercises" / "01_sigmoid.py").read_text(encoding="utf-8")
+    assert 'raise NotImplementedError("write the backward of sigmoid: see the hints in its docstring")' in written
+    assert "self.y * (1 - self.y)" not in written.split("def backward")[1].split("def sigmoid")[0]
+    assert write_learner_files(tmp_path / "solutions", tmp_path / "exercises") == []  # in sync: untouched
+
+
+def test_the_worked_solution_reads_without_its_markers():
+    code = solution_code((SOLUTIONS / "03_matmul.py").read_text(encoding="utf-8"))
+    assert "# solution;" not in code and "# end of solution" not in code
+    assert "ga = gy @ self.b.swapaxes(-1, -2)" in code
+
+
+@pytest.mark.parametrize("cut", ["# solution; the exercise says:", "# end of solution"])
+def test_a_source_without_one_marked_solution_is_refused(cut):
+    source = (SOLUTIONS / "02_softplus.py").read_text(encoding="utf-8")
+    broken = "\n".join(line for line in source.splitlines() if cut not in line)
+    with pytest.raises(ValueError, match="02_softplus.py: the source of an exercise marks exactly one solution"):
+        learner_text(broken, "02_softplus.py")
 
 
 def _without_backward_bodies(path):
@@ -86,6 +122,15 @@ def test_a_broadcast_slip_in_matmul_points_at_the_line(tmp_path):
     verdict = check_exercise(path)
     assert (verdict.status, verdict.case) == ("backward error", 2)  # the first stack of matrices
     assert "ga = gy @ self.b.T" in str(verdict)
+
+
+def test_a_transposed_gradient_is_refused_by_the_engines_rule(tmp_path):
+    """(5, 4) for b of shape (4, 5): twenty numbers, the wrong shape; the engine's sum_to refuses it too."""
+    path = _edited(tmp_path, "03_matmul.py", "gb = self.a.swapaxes(-1, -2) @ gy",
+                   "gb = gy.swapaxes(-1, -2) @ self.a")
+    verdict = check_exercise(path)
+    assert (verdict.status, verdict.input, verdict.case) == ("backward error", "b", 1)
+    assert verdict.summary == "backward returned a gradient of shape (5, 4) for b, which has shape (4, 5)"
 
 
 @pytest.mark.parametrize("old, new, summary", [

@@ -16,6 +16,7 @@ import pytest
 from minivae import backend, cli, data, models, nn, run_folder, viz
 from minivae.autograd import Tensor
 from minivae.viz.explorer import EXPLORER, write_explorer
+from minivae.run_settings import SavedRun
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -82,8 +83,8 @@ def page_decode(browser, zs):
 def minivae_decode(model, zs):
     """minivae's own decoder on the same points, in [0, 1] as the page promises."""
     images = viz.decode(model, numpy.asarray(zs, numpy.float32)).astype(numpy.float64)
-    steps_low = -1.0 if model.name == "cifar-vae" else 0.0  # the CIFAR decoder ends in tanh
-    return (images - steps_low) / (1.0 - steps_low)
+    low, high = model.value_range  # the CIFAR decoder ends in tanh: (-1, 1)
+    return (images - low) / (high - low)
 
 
 def assert_page_matches(browser, model, zs):
@@ -134,7 +135,7 @@ def test_fresh_decoders_match_minivae_in_the_browser(browser, tmp_path, name):
     scramble_batch_norms(model)
     shape = model.input_shape
     x = numpy.random.default_rng(0).random((20,) + tuple(shape), dtype=numpy.float32)
-    path = write_explorer(model, str(tmp_path), x, numpy.arange(20) % 10, {"model": name})
+    path = write_explorer(model, str(tmp_path), x, numpy.arange(20) % 10, SavedRun.from_meta({"model": name}))
     open_page(browser, path)
     assert_page_matches(browser, model, latent_points(model))
 
@@ -238,7 +239,7 @@ def test_the_trained_faces_vae_page_matches_and_has_its_sliders(browser, tmp_pat
 # ---------------------------------------------------------------- the encoder and the loss
 
 def input_range(model):
-    return (-1.0, 1.0) if model.name == "cifar-vae" else (0.0, 1.0)  # CIFAR's inputs are [-1, 1]
+    return model.value_range  # CIFAR's inputs are [-1, 1]: the model says so
 
 
 def random_images(model, n, seed=0):
@@ -267,7 +268,7 @@ def fresh_page(tmp_path, name, n=20):
     model = models.build(name)
     scramble_all_batch_norms(model)
     x, _ = random_images(model, n, seed=5)
-    path = write_explorer(model, str(tmp_path), x, numpy.arange(n) % 10, {"model": name})
+    path = write_explorer(model, str(tmp_path), x, numpy.arange(n) % 10, SavedRun.from_meta({"model": name}))
     return model, path
 
 
@@ -300,7 +301,7 @@ def test_the_pages_loss_terms_are_the_models_training_loss(browser, tmp_path, na
     model, path = fresh_page(tmp_path, name)
     open_page(browser, path)
     x, unit = random_images(model, 1, seed=7)
-    if model.name in ("fashion-vae", "mlp-vae", "cvae"):  # their data: pixels in [0, 1], binarized for cvae
+    if model.likelihood.family == "bernoulli":  # their data: pixels in [0, 1], binarized for cvae
         x = unit = (unit > 0.6).astype(numpy.float32)
     dim = model.config["latent_dim"]
     for eps in (numpy.random.default_rng(8).normal(size=dim).astype(numpy.float32), numpy.zeros(dim, numpy.float32)):
@@ -308,8 +309,7 @@ def test_the_pages_loss_terms_are_the_models_training_loss(browser, tmp_path, na
         got = page_call(browser, "window.minivae.loss(args[0], args[1])", unit[0].ravel().tolist(), eps.tolist())
         for key in ("reconstruction_loss", "kl_loss", "total_loss"):
             assert got[key] == pytest.approx(expected[key], rel=1e-4, abs=1e-4), key
-        beta = getattr(model, "beta", None) if model.name != "cvae" else None
-        assert got["beta"] == beta
+        assert got["beta"] == getattr(model, "beta", None)  # the CVAE has none
 
 
 def test_the_autoencoders_loss_is_its_reconstruction_alone(browser, tmp_path):
@@ -452,3 +452,16 @@ def test_moving_across_the_plane_never_blocks_the_page(browser, trained_book_vae
     assert result["moves"] > 30, f"only {result['moves']} animation frames in 2 s"
     assert not [d for d in result["long"] if d > 100], f"main-thread tasks over 100 ms: {result['long']}"
     assert decoded_picture(browser) != first
+
+
+def test_the_pages_normal_cdf_and_quantile_are_minivaes(browser, tmp_path):
+    """The CDF view reads minivae.viz.normal's table (DATA.normalCdf), both ways."""
+    from minivae.viz import normal
+    model, path = fresh_page(tmp_path, "fashion-vae")
+    open_page(browser, path)
+    u = numpy.linspace(-4.5, 4.5, 37)
+    p = numpy.linspace(1e-4, 1 - 1e-4, 41)
+    got = browser.execute_script("return [arguments[0].map(normalCdf), arguments[1].map(normalQuantile)]",
+                                 u.tolist(), p.tolist())
+    assert numpy.abs(numpy.array(got[0]) - normal.cdf(u)).max() < 1e-5
+    assert numpy.abs(numpy.array(got[1]) - normal.quantile(p)).max() < 1e-3

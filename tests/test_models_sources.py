@@ -273,8 +273,9 @@ def test_cli_trains_on_fashion_mnist_standing_in_for_mnist(name, tmp_path, capsy
         assert f"Epoch: 1, Test set ELBO: {-history[0]['val_total_loss']:.4f}" in printed
     else:
         assert "rmsprop lr 0.001" in printed and "Test set ELBO" not in printed
-    model, meta = run_folder.load_run(out)
-    assert model.name == name and meta["dataset"] in ("mnist", "mnist-binarized")
+    model, run = run_folder.load_run(out)
+    assert model.name == name and run.settings.dataset in ("mnist", "mnist-binarized")
+    assert run.settings.stand_in == "fashion-mnist"  # the files read, recorded with the run
 
 
 def write_cifar_batches(folder, n, seed=0):
@@ -325,8 +326,8 @@ def test_cli_trains_faces_vae_on_a_folder_of_jpegs(tmp_path, capsys):
     assert "36 training and 4 validation images" in printed and "adam lr 0.0005" in printed
     history = json.load(open(os.path.join(out, HISTORY)))
     assert numpy.isfinite(history[0]["val_total_loss"])
-    model, meta = run_folder.load_run(out)
-    assert meta["model_args"]["beta"] == 2000 and model.input_shape == (3, 32, 32)
+    model, run = run_folder.load_run(out)
+    assert run.settings.beta == 2000 and model.input_shape == (3, 32, 32)
 
 
 def test_cli_faces_vae_draws_the_smiling_arithmetic_from_the_attributes_csv(tmp_path, capsys):

@@ -10,6 +10,7 @@ import pytest
 import minivae
 from minivae import installed
 from minivae.cli import main
+from minivae.run_settings import SavedRun
 from minivae.short_run import short_run_warning
 from minivae.viz.note import add_note
 
@@ -34,8 +35,9 @@ def test_the_wheel_takes_its_version_and_licence_from_the_checkout():
                                       ("pip", "minivae train --model fashion-vae")])
 def test_the_short_run_hint_names_a_command_that_works_here(monkeypatch, how, fix):
     monkeypatch.setenv("MINIVAE_INSTALLED", how)
-    meta = {"model": "fashion-vae", "dataset": "fashion-mnist", "batch_size": 100, "limit": 1000}
-    assert f"`{fix}`" in short_run_warning(meta, [{"epoch": 1}])
+    run = SavedRun.from_meta({"model": "fashion-vae", "dataset": "fashion-mnist", "batch_size": 100,
+                              "limit": 1000})
+    assert f"`{fix}`" in short_run_warning(run, [{"epoch": 1}])
 
 
 def test_other_models_go_through_dev_py_in_a_checkout(monkeypatch):

@@ -5,7 +5,7 @@ import numpy
 import pytest
 
 from minivae import cli
-from minivae.training import fit, progress
+from minivae.training import display, fit
 
 from test_training_fit import NoOptimizer, ScriptedModel
 
@@ -45,14 +45,14 @@ def test_quiet_prints_the_epoch_lines_only(capsys):
 def test_the_bar_goes_to_a_terminal_and_the_lines_to_a_file(monkeypatch, stderr_tty, stdout_tty, shown):
     monkeypatch.setattr("sys.stderr.isatty", lambda: stderr_tty, raising=False)
     monkeypatch.setattr("sys.stdout.isatty", lambda: stdout_tty, raising=False)
-    assert progress.modes(None) == shown
-    assert progress.modes(True) == (False, False)
+    assert display.modes(None) == shown
+    assert display.modes(True) == (False, False)
 
 
 def test_minivae_train_into_a_log_prints_progress_lines(monkeypatch, capsys, tmp_path):
     from test_cli import fashion_or_skip
     fashion_or_skip()
-    monkeypatch.setattr(progress, "EVERY", 0.0)  # the 30 s interval, shortened for the test
+    monkeypatch.setattr(display, "EVERY", 0.0)  # the 30 s interval, shortened for the test
     assert cli.main(["train", "--epochs", "1", "--limit", "96", "--batch-size", "32", "--no-figures",
                      "--out", str(tmp_path / "run")]) == 0
     steps = [line for line in lines_of(capsys) if STEP_LINE.match(line)]

@@ -35,6 +35,19 @@ def test_the_seven_notebooks_are_there():
     assert tuple(p.stem for p in NOTEBOOKS) == EXPECTED
 
 
+def test_readmes_learning_path_is_made_from_its_data_file():
+    """tutorials/README.md's table is tutorials/learning_path.json's, as docs/_ext/learning_path.py makes it."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("learning_path", ROOT / "docs" / "_ext" / "learning_path.py")
+    learning_path = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(learning_path)
+    assert tuple(name for name, _ in learning_path.chapters()) == EXPECTED
+    readme = (ROOT / "tutorials" / "README.md").read_text(encoding="utf-8")
+    assert learning_path.readme_table() in readme, (
+        "tutorials/README.md's table is not tutorials/learning_path.json's: edit the JSON, then run "
+        "`python3 docs/_ext/learning_path.py`")
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_id)
 def test_a_notebook_is_stored_without_outputs(path):
     nb = nbformat.read(path, as_version=4)

@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from minivae import models, viz
+from minivae.run_settings import SavedRun
 
 N = 30
 HISTORY = [{"epoch": e, "total_loss": 100.0 + e, "reconstruction_loss": 90.0 + e, "kl_loss": 10.0,
@@ -36,10 +37,10 @@ def vae_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("fashion-vae")
     model = models.build("fashion-vae", latent_dim=2, beta=500)
     x, labels = fashion_data()
-    meta = {"model": "fashion-vae", "model_args": {"latent_dim": 2, "beta": 500},
-            "dataset": "fashion-mnist", "epochs": 2, "lr": 0.0005, "limit": N}
-    paths = viz.run_figures(model, str(out), meta, x, labels, HISTORY, grid_size=4)
-    return out, model, meta, paths
+    run = SavedRun.from_meta({"model": "fashion-vae", "model_args": {"latent_dim": 2, "beta": 500},
+                              "dataset": "fashion-mnist", "epochs": 2, "lr": 0.0005, "limit": N})
+    paths = viz.run_figures(model, str(out), run, x, labels, HISTORY, grid_size=4)
+    return out, model, run, paths
 
 
 def test_a_2d_vae_gets_every_figure_and_the_report(vae_run):
@@ -55,15 +56,16 @@ def test_a_2d_vae_gets_every_figure_and_the_report(vae_run):
 def test_an_autoencoder_has_no_prior_figures(tmp_path):
     model = models.build("fashion-autoencoder", latent_dim=2)
     x, labels = fashion_data()
-    paths = viz.run_figures(model, str(tmp_path), {"model": "fashion-autoencoder"}, x, labels, HISTORY,
-                            grid_size=4)
+    run = SavedRun.from_meta({"model": "fashion-autoencoder"})
+    paths = viz.run_figures(model, str(tmp_path), run, x, labels, HISTORY, grid_size=4)
     assert names(paths) == sorted(ALWAYS + PLANE + ["latent_arithmetic.png", "report.html"])
 
 
 def test_faces_without_labels_get_histograms_but_no_plane(tmp_path):
     model = models.build("faces-vae", latent_dim=8, beta=2000)
     x = numpy.random.default_rng(1).random((12, 3, 32, 32), dtype=numpy.float32)
-    paths = viz.run_figures(model, str(tmp_path), {"model": "faces-vae"}, x, None, HISTORY)
+    paths = viz.run_figures(model, str(tmp_path), SavedRun.from_meta({"model": "faces-vae"}), x, None,
+                            HISTORY)
     assert names(paths) == sorted(ALWAYS + ["latent_histograms.png", "report.html"])
 
 
@@ -99,7 +101,7 @@ def test_epoch_samples_callback_frames_become_the_reports_gif(tmp_path):
         sampler(epoch, record)  # what fit(..., on_epoch_end=sampler) does
     assert sorted(os.listdir(tmp_path / "epochs")) == ["epoch_001.png", "epoch_002.png"]
     x, labels = fashion_data()
-    paths = viz.run_figures(model, str(tmp_path), {}, x[:4], labels[:4], HISTORY, grid_size=3)
+    paths = viz.run_figures(model, str(tmp_path), None, x[:4], labels[:4], HISTORY, grid_size=3)
     assert str(tmp_path / "training.gif") in paths
     with Image.open(tmp_path / "training.gif") as im:
         assert im.n_frames == len(HISTORY)
@@ -116,12 +118,23 @@ def test_a_failing_figure_is_a_warning_not_a_lost_report(tmp_path, monkeypatch):
     model = models.build("fashion-autoencoder", latent_dim=2)
     x, labels = fashion_data()
     with pytest.warns(UserWarning, match="morph.png was not drawn: RuntimeError: out of ink"):
-        paths = viz.run_figures(model, str(tmp_path), {}, x[:6], labels[:6], HISTORY, grid_size=3)
+        paths = viz.run_figures(model, str(tmp_path), None, x[:6], labels[:6], HISTORY, grid_size=3)
     assert "morph.png" not in names(paths) and "report.html" in names(paths)
 
 
+@pytest.mark.parametrize("name, noted", [("cvae", True), ("fashion-vae", False)])
+def test_the_history_notes_a_sampled_kl_as_the_model_says_it(tmp_path, name, noted):
+    """The note asks model.kl_estimate: a CVAE's one-sample KL, not a run named 'cvae'."""
+    page = open(viz.write_report(str(tmp_path), None, HISTORY, models.build(name), []),
+                encoding="utf-8").read()
+    assert ("kl_loss is a Monte-Carlo estimate" in page) == noted
+    negative = [{**HISTORY[0], "kl_loss": -0.5}]
+    page = open(viz.write_report(str(tmp_path), None, negative, None, []), encoding="utf-8").read()
+    assert "kl_loss is a Monte-Carlo estimate" in page  # a negative KL is explained whoever made it
+
+
 def test_write_report_without_a_model_or_figures(tmp_path):
-    path = viz.write_report(str(tmp_path), {"model": "x"}, [], None, [])
+    path = viz.write_report(str(tmp_path), None, [], None, [])
     page = open(path, encoding="utf-8").read()
     assert "(no epochs recorded)" in page and "<img" not in page
 

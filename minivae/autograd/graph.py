@@ -31,14 +31,40 @@ def topological_order(root):
             stack.extend((x, False) for x in f.inputs if x.requires_grad)
     return order
 
-def sum_to(grad, shape):
-    """Undo broadcasting: sum ``grad`` over the axes that broadcasting added or stretched."""
+def broadcasts_to(shape, grad_shape):
+    """True when ``shape`` broadcasts to ``grad_shape``: the only gradients sum_to can undo.
+
+    Lined up from the right, each of ``shape``'s sizes equals ``grad_shape``'s or is 1;
+    ``grad_shape`` may have more (leading) axes. (3, 1) broadcasts to (2, 3, 4); (3, 2) does
+    not broadcast to (2, 3), even though both hold six numbers.
+    """
+    shape, grad_shape = tuple(shape), tuple(grad_shape)
+    if len(grad_shape) < len(shape):
+        return False
+    tail = grad_shape[len(grad_shape) - len(shape):]
+    return all(n == g or n == 1 for n, g in zip(shape, tail))
+
+
+def sum_to(grad, shape, op):
+    """Undo broadcasting: sum ``grad`` over the axes that broadcasting added or stretched.
+
+    ``op`` is the name of the Function whose backward made ``grad``. A gradient whose
+    shape ``shape`` does not broadcast to is a mistake in that backward, never something
+    to reshape: it is refused, naming the Function and both shapes.
+    """
+    shape = tuple(shape)
     if grad.shape == shape:
         return grad
+    if not broadcasts_to(shape, grad.shape):
+        raise ValueError(
+            f"{op}.backward returned a gradient of shape {tuple(grad.shape)} for an input of "
+            f"shape {shape}; the input's shape does not broadcast to it, so summing cannot "
+            "undo it. A gradient has its input's shape (or a shape the input was broadcast "
+            "to): check the backward's transposes and the order of its returned gradients.")
     lead = grad.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1)
-    return grad.sum(axis=axes, keepdims=True).reshape(shape)  # (*shape)
+    return grad.sum(axis=axes, keepdims=True).reshape(shape)  # (*shape): drop the lead axes
 
 def backward(root, grad, retain_graph=False):
     """Accumulate d(root)/d(leaf) into ``leaf.grad`` for every leaf that requires grad."""
@@ -59,7 +85,7 @@ def backward(root, grad, retain_graph=False):
         for x, gx in zip(f.inputs, gxs):
             if gx is None or not x.requires_grad:
                 continue
-            gx = sum_to(gx, x.shape)
+            gx = sum_to(gx, x.shape, f.name)
             assert gx.shape == x.shape and gx.dtype == x.dtype, (
                 f"{f.name}.backward returned a gradient of shape {gx.shape} and dtype "
                 f"{gx.dtype} for an input of shape {x.shape} and dtype {x.dtype}")

@@ -41,7 +41,8 @@ class DataSet:
     class_names: label k's name (() when the images have no classes). train_images,
     test_images: the full splits' sizes (None: they depend on the folder). how: the
     preprocessing in words. attribute: the label the booleans of an unlabelled set stand for
-    (CelebA's "Smiling"). stands_in_for: the title of the data set these files replace, or None.
+    (CelebA's "Smiling"). stands_in_for: the title of the data set these files replace, or None;
+    files_of: then the name of the data set whose files they are.
     """
     name: str
     title: str
@@ -55,11 +56,12 @@ class DataSet:
     how: str
     attribute: Optional[str] = None
     stands_in_for: Optional[str] = None
+    files_of: Optional[str] = None
 
     def stood_in_by(self, other):
         """The record of ``other``'s files used in place of this data set's (same preprocessing)."""
         return dataclasses.replace(self, title=other.title, class_names=other.class_names,
-                                   stands_in_for=self.title)
+                                   stands_in_for=self.title, files_of=other.name)
 
     @property
     def described(self):

@@ -15,13 +15,13 @@ In code::
 from .errors import EvaluationError
 from .iwae import iwae, log_mean_exp, sample_ladder
 from .units import ACTIVE_THRESHOLD, active_units, kl_per_dimension
-from .latent_model import VAELatentModel, latent_model
+from .latent_model import LatentModel, VAELatentModel, latent_model
 from .linear_gaussian import LinearGaussian
 from .evaluate import Evaluation, evaluate, standard_error
 from .table import format_table, table_rows
 from .store import EVALUATION, load_evaluation, save_evaluation
 
 __all__ = ["EvaluationError", "iwae", "log_mean_exp", "sample_ladder",
-           "ACTIVE_THRESHOLD", "active_units", "kl_per_dimension", "VAELatentModel", "latent_model",
+           "ACTIVE_THRESHOLD", "active_units", "kl_per_dimension", "LatentModel", "VAELatentModel", "latent_model",
            "LinearGaussian", "Evaluation", "evaluate", "standard_error", "format_table",
            "table_rows", "EVALUATION", "load_evaluation", "save_evaluation"]

@@ -14,7 +14,7 @@ from .. import backend
 from ..memory import keep_freed_memory
 from .errors import EvaluationError
 from .iwae import draw_log_weights, iwae, sample_ladder
-from .latent_model import latent_model
+from .latent_model import LatentModel, latent_model
 from .units import ACTIVE_THRESHOLD, active_units, kl_per_dimension
 
 
@@ -64,7 +64,8 @@ def evaluate(model, images, samples=1000, batch_size=500, threshold=ACTIVE_THRES
         raise EvaluationError(f"evaluate: batch_size must be at least 1, got {batch_size}")
     keep_freed_memory()  # as fit() does: every pass allocates the same large arrays again
     started = time.perf_counter()
-    lm = model if hasattr(model, "log_px_given_z") else latent_model(model, images)  # runs in inference()
+    # a LatentModel as it is; a minivae model through latent_model, which asks it model.is_vae
+    lm = model if isinstance(model, LatentModel) else latent_model(model, images)
     result = _evaluate(lm, images, int(samples), batch_size, threshold, progress)
     result.extra["model"] = getattr(model, "name", type(model).__name__)
     result.seconds = time.perf_counter() - started

@@ -9,13 +9,11 @@ single-sample ELBO; the bound tightens as K grows. The mean of the w_k is taken
 as a log-sum-exp around the largest log w_k, so no exp ever overflows or
 underflows to a wrong answer.
 """
-import math
-
 import numpy
 
 from .. import backend
-
-LOG_2PI = math.log(2 * math.pi)
+from .. import functional as F
+from ..autograd import Tensor, no_grad
 
 
 def log_mean_exp(a, axis):
@@ -27,16 +25,13 @@ def log_mean_exp(a, axis):
         return (top + xp.log(xp.exp(a - top).mean(axis=axis, keepdims=True))).squeeze(axis)
 
 
-def log_standard_normal(z):
-    """log N(z; 0, I) summed over the last axis: -0.5 * sum(z^2 + log 2 pi)."""
-    return -0.5 * (z * z + LOG_2PI).sum(axis=-1)
-
-
-def log_diagonal_normal(z, z_mean, z_log_var):
-    """log N(z; mean, exp(log_var)) summed over the last axis (mean, log_var broadcast over k)."""
-    xp = backend.get_array_module(z)
-    diff = z - z_mean
-    return -0.5 * (diff * diff * xp.exp(-z_log_var) + z_log_var + LOG_2PI).sum(axis=-1)
+def log_normal(z, z_mean, z_log_var):
+    """log N(z; z_mean, exp(z_log_var)) summed over the last axis, of plain arrays: the training
+    loss's own F.log_normal_pdf, with no graph. Numbers for z_mean and z_log_var give the
+    prior, log N(z; 0, I) = log_normal(z, 0.0, 0.0), as the CVAE tutorial writes it."""
+    mean, log_var = (v if isinstance(v, float) else Tensor(v) for v in (z_mean, z_log_var))
+    with no_grad():
+        return F.log_normal_pdf(Tensor(z), mean, log_var, axis=-1).data
 
 
 def draw_log_weights(model, x, z_mean, z_log_var, samples, max_rows=500, progress=None):
@@ -60,8 +55,8 @@ def draw_log_weights(model, x, z_mean, z_log_var, samples, max_rows=500, progres
         z = z_mean[:, None] + std * epsilon  # (n, k, latent): the reparameterization trick
         z64 = z.astype(xp.float64)  # the densities at the very z the decoder sees
         parts[0].append(model.log_px_given_z(x, z))
-        parts[1].append(log_standard_normal(z64))
-        parts[2].append(log_diagonal_normal(z64, mean64, log_var64))
+        parts[1].append(log_normal(z64, 0.0, 0.0))  # log p(z), the prior N(0, I)
+        parts[2].append(log_normal(z64, mean64, log_var64))  # log q(z|x)
         if progress is not None:
             progress(n * k)
     return tuple(xp.concatenate(p, axis=1) for p in parts)

@@ -1,6 +1,6 @@
 """What the evaluation needs of a model: q(z | x) and log p(x | z), as plain arrays.
 
-A *latent model* here is any object with
+A *latent model* here is a :class:`LatentModel`: it has
 
     latent_dim, input_shape, device, likelihood (with .sentence)
     encode(x)            -> z_mean, z_log_var      arrays (n, latent_dim): q(z|x) = N(z_mean, exp(z_log_var))
@@ -14,12 +14,28 @@ whose log p(x) is known in closed form, for checking the estimates.
 from .. import backend
 from ..autograd import Tensor
 from .errors import EvaluationError
-from .likelihood import BernoulliLogits, BernoulliProbabilities, Gaussian, is_binary
+from .densities import BernoulliLogits, BernoulliProbabilities, Gaussian, is_binary
 
 DECODE_ROWS = 32  # latent points per decoder pass on the CPU (see log_px_given_z); a GPU takes all
 
 
-class VAELatentModel:
+class LatentModel:
+    """q(z|x) and p(x|z) as plain arrays: what the evaluation runs on (see the module docstring).
+
+    A subclass says so by being one; evaluate() takes it as it is, and makes one of any
+    other model with :func:`latent_model`, which asks that model whether it is a VAE.
+    """
+
+    def encode(self, x):
+        """z_mean, z_log_var: arrays (n, latent_dim), q(z|x) = N(z_mean, exp(z_log_var))."""
+        raise NotImplementedError
+
+    def log_px_given_z(self, x, z):
+        """log p(x|z), a float64 array (n, k) for z of shape (n, k, latent_dim)."""
+        raise NotImplementedError
+
+
+class VAELatentModel(LatentModel):
     """A trained minivae VAE or CVAE seen as q(z|x) and p(x|z); runs in inference mode, no graph."""
 
     def __init__(self, model, likelihood):
@@ -63,7 +79,7 @@ class VAELatentModel:
 def latent_model(model, images):
     """The latent model of a trained minivae ``model`` for data ``images`` (n, C, H, W).
 
-    Asks the model for its p(x | z) (``model.likelihood``, see ``minivae/evaluation/likelihood.py``) and checks
+    Asks the model for its p(x | z) (``model.likelihood``, see ``minivae/evaluation/densities.py``) and checks
     that the images fit: their shape, and their range for a Bernoulli. Raises
     :class:`EvaluationError` for a model with no q(z | x) or data that does not fit.
     """

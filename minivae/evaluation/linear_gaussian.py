@@ -15,10 +15,11 @@ import math
 import numpy
 
 from .. import backend
-from .likelihood import Gaussian
+from .latent_model import LatentModel
+from .densities import Gaussian
 
 
-class LinearGaussian:
+class LinearGaussian(LatentModel):
     """The model above on one backend (``xp``), float64, with the latent-model interface.
 
     mean_shift, log_var_shift: added to the exact posterior's mean and log variance

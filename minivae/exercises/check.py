@@ -33,6 +33,7 @@ import numpy
 
 from .. import backend
 from ..autograd import Tensor, no_grad
+from ..autograd.graph import broadcasts_to
 from ..gradcheck import GradcheckError, gradcheck
 
 STATUSES = ("pass", "not written", "wrong gradient", "backward error", "wrong forward",
@@ -184,8 +185,9 @@ def _check_case(check, reference, names, arrays, kwargs, rng, path):
 def _check_returned(grads, names, inputs):
     """One gradient per input that needs one, each an array of its input's dtype and shape.
 
-    A gradient may have the *broadcast* shape (the engine sums it back, see sum_to in
-    minivae/autograd/graph.py), so (2, 3, 4) is accepted for an input of shape (3, 1).
+    A gradient may have a shape its input broadcasts to (the engine sums it back, see
+    sum_to in minivae/autograd/graph.py), so (2, 3, 4) is accepted for an input of shape
+    (3, 1). The rule is the engine's own (graph.broadcasts_to): what it refuses, so does this.
     """
     order = f"in forward's order ({', '.join(names)})"
     for j, (name, t) in enumerate(zip(names, inputs)):
@@ -204,7 +206,7 @@ def _check_returned(grads, names, inputs):
                            "not an array", ["Gradients are arrays (NumPy or CuPy), one per input "
                                             f"{order}; backward gets and returns arrays, not Tensors."],
                            input=name)
-        if not _sums_to(tuple(g.shape), t.shape):
+        if not broadcasts_to(t.shape, g.shape):
             raise _Failure("backward error", f"backward returned a gradient of shape {tuple(g.shape)} "
                            f"for {name}, which has shape {t.shape}",
                            [f"A gradient has the shape of its input; return them {order}."],
@@ -214,14 +216,6 @@ def _check_returned(grads, names, inputs):
                            f"which is {t.dtype}",
                            ["New arrays take the dtype of the ones they are made from; make them "
                             "with dtype=gy.dtype, or from gy (xp.zeros_like(gy))."], input=name)
-
-
-def _sums_to(grad_shape, shape):
-    """True when summing over broadcast axes can take grad_shape to shape (what sum_to does)."""
-    if len(grad_shape) < len(shape):
-        return False
-    tail = grad_shape[len(grad_shape) - len(shape):]
-    return all(n == g or n == 1 for n, g in zip(shape, tail))
 
 
 def _takes_grad(check, name):

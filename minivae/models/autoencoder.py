@@ -1,5 +1,8 @@
 """Autoencoder: encoder to a point in latent space, decoder back, trained on reconstruction alone."""
+from dataclasses import asdict
+
 from .. import functional as F
+from ..functional.losses import BCE_EPSILON
 from .likelihood import Likelihood
 from .model import Model
 
@@ -14,6 +17,14 @@ class Autoencoder(Model):
 
     is_vae = False
     likelihood = Likelihood("bernoulli")  # the BCE it trains on, of the decoder's sigmoid output
+
+    def loss_terms(self):
+        """The mean over pixels of BCE, no KL (see Model.loss_terms)."""
+        return {"reconstruction": {"kernel": "bce", "over_pixels": "mean", "scale": 1.0,
+                                   "epsilon": BCE_EPSILON},
+                "kl": None, "beta": None, "likelihood": asdict(self.likelihood),
+                "describe": {"reconstruction_loss": "mean BCE over pixels", "kl_loss": "(none)",
+                             "total_loss": "reconstruction_loss + kl_loss"}}
 
     def forward(self, x):
         return self.decoder(self.encoder(x))

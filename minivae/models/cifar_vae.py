@@ -54,4 +54,6 @@ def cifar_vae(latent_dim=128):
                Activation("tanh")]
     decoder = Sequential(layers, input_shape=(latent_dim,), name="decoder")
 
-    return VAE(encoder, decoder, {"latent_dim": latent_dim}, beta=PIXELS, reconstruction="mse")
+    model = VAE(encoder, decoder, {"latent_dim": latent_dim}, beta=PIXELS, reconstruction="mse")
+    model.value_range = (-1.0, 1.0)  # the blog's Normalize((0.5,) * 3, (0.5,) * 3), and a tanh decoder
+    return model

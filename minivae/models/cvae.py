@@ -13,6 +13,8 @@ The loss is the tutorial's single-sample Monte-Carlo estimate of the ELBO,
 with every term a log density at the one sampled z (log_normal_pdf), the
 KL term included: the book's VAE uses the closed form instead.
 """
+from dataclasses import asdict
+
 from .. import functional as F
 from ..nn import Conv2D, Conv2DTranspose, Dense, Flatten, Layer, Reshape, Sampling, Sequential
 from .likelihood import Likelihood
@@ -97,6 +99,16 @@ class CVAE(Model):
 
     is_vae = True
     likelihood = Likelihood("bernoulli", logits=True)  # decoder.logits(z); decoder(z) is their sigmoid
+    kl_estimate = "one sample"  # log q(z|x) - log p(z) at the drawn z: the tutorial's Monte-Carlo KL
+
+    def loss_terms(self):
+        """The sum over pixels of BCE from logits, and the one-sample KL (see Model.loss_terms)."""
+        return {"reconstruction": {"kernel": "bce_with_logits", "over_pixels": "sum", "scale": 1.0,
+                                   "epsilon": None},
+                "kl": self.kl_estimate, "beta": None, "likelihood": asdict(self.likelihood),
+                "describe": {"reconstruction_loss": "-log p(x|z): sum of BCE over pixels",
+                             "kl_loss": "log q(z|x) - log p(z) at z", "beta": "",
+                             "total_loss": "reconstruction_loss + kl_loss"}}
 
     def forward(self, x):
         _, _, z = self.encoder(x)

@@ -10,6 +10,11 @@ evaluation ask it instead of finding out:
     is_vae       True: encoder(x) gives (z_mean, z_log_var, z), q(z|x) = N(z_mean, exp(z_log_var));
                  False: encoder(x) is one point z (an autoencoder)
     likelihood   p(x|z), the distribution its decoder's output is the parameter of (.likelihood)
+    kl_estimate  how kl_loss estimates KL(q(z|x) || p(z)): "closed form", "one sample"
+                 (log q(z|x) - log p(z) at the drawn z, a Monte-Carlo estimate), or None (no KL)
+    loss_terms() how compute_losses makes each term, as data (the explorer's page runs it)
+    value_range  (low, high) of its inputs and of its decoder's outputs: (0, 1), or (-1, 1)
+                 where the decoder ends in tanh (the CIFAR-10 VAE)
     latent_dim   the size of z
     name         its name in the registry (set by @register on its factory)
 """
@@ -28,6 +33,8 @@ class Model(Module):
 
     name = "model"  # the registry name (minivae.models.build(name, **config))
     is_vae = False  # does the encoder give q(z|x) (z_mean, z_log_var, z), or one point z?
+    kl_estimate = None  # "closed form", "one sample" or None: how kl_loss estimates the KL
+    value_range = (0.0, 1.0)  # its images' range, in and out: pixels read as probabilities
 
     def __init__(self, encoder, decoder, config):
         super().__init__()
@@ -49,6 +56,22 @@ class Model(Module):
     def likelihood(self):
         """p(x|z): the :class:`Likelihood` whose -log the training loss is (up to beta and a constant)."""
         raise NotImplementedError(f"{type(self).__name__} must say what its p(x|z) is (likelihood)")
+
+    def loss_terms(self):
+        """How ``compute_losses`` makes its loss for one image, as data a page can run.
+
+        The record::
+
+            reconstruction  {kernel: "bce" | "bce_with_logits" | "mse", over_pixels: "mean" | "sum",
+                             scale: what multiplies it (beta, or 1), epsilon: BCE's clip, or None}
+            kl              kl_estimate: "closed form", "one sample" or None
+            beta            the weight of the reconstruction term, or None where there is none
+            likelihood      {family, logits}: logits True, the kernel takes the decoder's logits
+            describe        {term: a line saying how it is made}, for the page's table
+
+        Each model writes it beside its ``compute_losses``, so the two are read together.
+        """
+        raise NotImplementedError(f"{type(self).__name__} must say how its loss is made (loss_terms)")
 
     def __call__(self, x):
         """The reconstruction of ``x``: a Tensor (kept in the graph) or an array (converted)."""

@@ -1,7 +1,9 @@
 """VAE: the encoder gives a distribution, the decoder a reconstruction of a sample from it."""
 import math
+from dataclasses import asdict
 
 from .. import functional as F
+from ..functional.losses import BCE_EPSILON
 from .likelihood import Likelihood, implied_variance
 from .model import Model
 
@@ -26,6 +28,7 @@ class VAE(Model):
     """
 
     is_vae = True
+    kl_estimate = "closed form"
 
     def __init__(self, encoder, decoder, config, beta, reconstruction="bce"):
         super().__init__(encoder, decoder, config)
@@ -47,6 +50,16 @@ class VAE(Model):
                               "the training loss beta * mean squared error equals -log p(x|z) up to a "
                               "constant")
 
+    def loss_terms(self):
+        """beta * mean over pixels of BCE or MSE, and the closed-form KL (see Model.loss_terms)."""
+        kernel = self.reconstruction
+        return {"reconstruction": {"kernel": kernel, "over_pixels": "mean", "scale": self.beta,
+                                   "epsilon": BCE_EPSILON if kernel == "bce" else None},
+                "kl": self.kl_estimate, "beta": self.beta, "likelihood": asdict(self.likelihood),
+                "describe": {"reconstruction_loss": f"beta x mean {kernel.upper()} over pixels",
+                             "kl_loss": "KL(q(z|x) || N(0, I)), closed form", "beta": "",
+                             "total_loss": "reconstruction_loss + kl_loss"}}
+
     def forward(self, x):
         _, _, z = self.encoder(x)
         return self.decoder(z)
@@ -59,3 +72,4 @@ class VAE(Model):
         kl_loss = F.kl_normal(z_mean, z_log_var).mean()
         return {"total_loss": reconstruction_loss + kl_loss,
                 "reconstruction_loss": reconstruction_loss, "kl_loss": kl_loss}
+

@@ -5,14 +5,16 @@ from . import activations, init
 from .layer import Layer
 
 
-def pair(v):
+def int_pair(v):
+    """A layer argument as a pair of Python ints: 3 -> (3, 3), (3, 5) -> (3, 5). The functional
+    ops check theirs with conv_geometry.pair, which names the op and the argument."""
     return (int(v), int(v)) if isinstance(v, int) else tuple(int(n) for n in v)
 
 
 def check_padding(padding, layer):
     """Keras' "valid" or "same", or PyTorch's int (or pair): that many zeros on each side."""
     if isinstance(padding, (int, tuple, list)) and not isinstance(padding, bool):
-        pads = pair(padding)
+        pads = int_pair(padding)
         if len(pads) != 2 or min(pads) < 0:
             raise ValueError(f"{layer}: an explicit padding is an int >= 0 or a pair of them, "
                              f"got {padding!r}.")
@@ -49,8 +51,8 @@ class Conv2D(Layer):
                  use_bias=True, name=None):
         super().__init__(name)
         self.filters = int(filters)
-        self.kernel_size = pair(kernel_size)
-        self.strides = pair(strides)
+        self.kernel_size = int_pair(kernel_size)
+        self.strides = int_pair(strides)
         self.padding = check_padding(padding, type(self).__name__)
         self.use_bias = use_bias
         self.activation_name = activations.name_of(activation)

@@ -61,7 +61,7 @@ class Layer(Module):
 
         Trainable weights become Parameters; non-trainable ones become buffers.
         """
-        xp = backend.module(self._device) if self._device else backend.default_module()
+        xp = backend.module(self._build_device) if self._build_device else backend.default_module()
         dtype = self._dtype or numpy.float32
         array = init.get(initializer)(shape, dtype, xp)
         if trainable:

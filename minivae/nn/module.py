@@ -31,7 +31,7 @@ class Module:
     """
 
     training = True
-    _device = None  # where lazily built weights go (None: the default backend)
+    _build_device = None  # 'cpu' or 'gpu': where lazily built weights go (None: the default backend)
     _dtype = None   # their dtype (None: float32, as in Keras)
 
     def __init__(self):
@@ -152,7 +152,8 @@ class Module:
         """Build weights on ``device`` in ``dtype`` (None: the default backend, float32), here
         and in every module below: a composite layer's children build where it builds."""
         for m in self.modules():
-            m._device, m._dtype = device, dtype
+            m._build_device = None if device is None else backend.device_name(device)
+            m._dtype = dtype
         return self
 
     def to(self, device):
@@ -168,7 +169,7 @@ class Module:
             buffers = vars(m).get("_buffers", {})
             for key, array in buffers.items():
                 buffers[key] = backend.to_device(array, device)
-            m._device = device
+            m._build_device = backend.device_name(device)
         return self
 
     def astype(self, dtype):

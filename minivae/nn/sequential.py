@@ -42,7 +42,7 @@ class Sequential(Layer):
         """Append a layer (built at once when the model already is)."""
         self.layers.append(layer)
         self._number_layers()
-        layer.place(self._device, self._dtype)
+        layer.place(self._build_device, self._dtype)
         if self.built:
             self.output_shape = layer.ensure_built(self.output_shape)
 

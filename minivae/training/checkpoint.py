@@ -11,6 +11,7 @@ it, so a crash or Ctrl-C while writing leaves the previous checkpoint whole.
 import json
 import os
 import tempfile
+from typing import NamedTuple, Optional
 
 import numpy
 
@@ -70,6 +71,20 @@ def read_checkpoint(path):
     optim = {k[len("optimizer/"):]: v for k, v in files.items() if k.startswith("optimizer/")}
     optim.update(meta.pop("optimizer_scalars", {}))
     return model_state, _unflatten(optim), meta
+
+
+class Progress(NamedTuple):
+    """How far a checkpointed run went, as ``fit`` saves it beside the run's own settings."""
+    epoch: int
+    history: list
+    rng: Optional[dict]
+    model: str  # its name, or "?" when the checkpoint does not say
+
+
+def read_progress(meta):
+    """The :class:`Progress` a checkpoint's ``meta`` records (what --resume restores)."""
+    history = list(meta.get("history") or [])
+    return Progress(meta.get("epoch", len(history)), history, meta.get("rng"), meta.get("model", "?"))
 
 
 def _why_unreadable(path, exc):

@@ -13,8 +13,8 @@ import time
 from .. import backend
 from ..data.loader import DataLoader
 from ..memory import keep_freed_memory
-from .checkpoint import CHECKPOINT, read_checkpoint, save_checkpoint
-from . import progress
+from .checkpoint import CHECKPOINT, read_checkpoint, read_progress, save_checkpoint
+from . import display
 from .history import EpochMeans, is_finite, write_history
 
 HISTORY = "history.json"
@@ -36,13 +36,13 @@ def fit(model, train, epochs, batch_size, optimizer, validation=None, seed=0, ou
     out_dir: where checkpoint.npz and history.json go (nothing is saved if None).
     resume: continue from out_dir's checkpoint. quiet: True, no progress bar; None (default), the
     bar where stderr is a terminal, and where stdout is not (a log file, tee) a line about every
-    ``progress_every`` seconds (unset: progress.EVERY, 30); a line per epoch always.
+    ``progress_every`` seconds (unset: display.EVERY, 30); a line per epoch always.
     meta: extra JSON-able facts stored in the checkpoint.
     on_epoch_end(epoch, record): called after each epoch's checkpoint is written.
     Freed memory is kept for the next step (see ``minivae/memory.py``).
     """
     keep_freed_memory()
-    show = progress.modes(quiet)
+    show = display.modes(quiet)
     history, start = [], 1
     if resume:
         history, start = _restore(model, optimizer, out_dir)
@@ -50,12 +50,12 @@ def fit(model, train, epochs, batch_size, optimizer, validation=None, seed=0, ou
     for epoch in range(start, epochs + 1):
         started = time.perf_counter()
         loader.epoch = epoch
-        shown = progress.Progress(len(loader), epoch, epochs, *show,
-                                  every=progress.EVERY if progress_every is None else progress_every)
+        shown = display.EpochDisplay(len(loader), epoch, epochs, *show,
+                                     every=display.EVERY if progress_every is None else progress_every)
         train_means = _train_epoch(model, optimizer, loader, epoch, shown, history)
         record = {"epoch": epoch, **train_means}
         if validation is not None:
-            record.update(evaluate(model, validation, batch_size, prefix="val_"))
+            record.update(validation_losses(model, validation, batch_size, prefix="val_"))
         record["seconds"] = round(time.perf_counter() - started, 3)
         history.append(record)
         if out_dir is not None:
@@ -90,8 +90,9 @@ def _train_epoch(model, optimizer, loader, epoch, shown, history):
     return means.means()
 
 
-def evaluate(model, data, batch_size, prefix=""):
-    """Mean test_step losses over ``data`` (in order, last partial batch included)."""
+def validation_losses(model, data, batch_size, prefix=""):
+    """Mean test_step losses over ``data`` (in order, last partial batch included): the val_ columns
+    of the history. (How good the model is as a density model is minivae.evaluation.evaluate.)"""
     means = EpochMeans()
     for (x,) in DataLoader(data, batch_size=min(batch_size, len(data)), shuffle=False):
         means.add(model.test_step(x), len(x))
@@ -103,16 +104,17 @@ def _restore(model, optimizer, out_dir):
     if not os.path.exists(path):
         raise FileNotFoundError(f"--resume: no checkpoint at {path}; start without --resume")
     model_state, optim_state, meta = read_checkpoint(path)
+    progress = read_progress(meta)
     try:
         model.load_state_dict(model_state)
         optimizer.load_state_dict(optim_state)
     except ValueError as exc:
         raise CheckpointMismatch(
-            f"--resume: {path} was saved by another model ({meta.get('model', '?')} "
-            f"{meta.get('model_args', '')}) and does not fit this one. {exc}") from None
-    backend.set_rng_state(meta["rng"])
-    print(f"resuming after epoch {meta['epoch']} from {path}", flush=True)
-    return meta["history"], meta["epoch"] + 1
+            f"--resume: {path} was saved by another model ({progress.model}) and does not fit "
+            f"this one. {exc}") from None
+    backend.set_rng_state(progress.rng)
+    print(f"resuming after epoch {progress.epoch} from {path}", flush=True)
+    return progress.history, progress.epoch + 1
 
 
 def _print_epoch(record, epochs):

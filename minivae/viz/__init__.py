@@ -5,7 +5,7 @@
     viz.latent_scatter(model, test_images, labels, "scatter.png")    # figs 3-7, 3-14
     viz.latent_grid(model, "grid.png")                               # the 2-D manifold
     viz.random_samples(model, 30, "samples.png")                     # figs 3-8, 3-13, 3-18
-    viz.run_figures(model, "runs/fashion-vae", meta, val_x, val_labels, history)
+    viz.run_figures(model, "runs/fashion-vae", run, val_x, val_labels, history)
 
 Every figure function saves a PNG and returns its matplotlib ``Figure``. They
 draw on an Agg canvas of their own, never through pyplot, so they work on a

@@ -1,6 +1,6 @@
 """The run report: one self-contained report.html per run folder.
 
-Hyperparameters, the model's layer tables, the loss history and every figure,
+The run's settings, the data set and its classes, the model's layer tables, the loss history and every figure,
 with the images embedded as base64 ``data:`` URIs, so the single file can be
 mailed, copied off a GPU server or opened offline and still show everything.
 
@@ -21,8 +21,6 @@ from .evaluation_section import evaluation_table_html
 from .explorer import EXPLORER
 
 REPORT = "report.html"
-# what a checkpoint's meta holds besides the hyperparameters (the history has its own table)
-NOT_HYPERPARAMETERS = ("history", "rng", "format", "optimizer_scalars")
 MIME = {".png": "image/png", ".gif": "image/gif", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 
 STYLE = """
@@ -47,17 +45,6 @@ def data_uri(path):
         return f"data:{mime};base64," + base64.b64encode(f.read()).decode("ascii")
 
 
-def _flatten(meta, prefix=""):
-    """{'model_args': {'beta': 500}} -> [('model_args.beta', 500)]."""
-    rows = []
-    for key, value in meta.items():
-        if isinstance(value, dict):
-            rows += _flatten(value, f"{prefix}{key}.")
-        else:
-            rows.append((prefix + str(key), value))
-    return rows
-
-
 def _cell(value):
     if isinstance(value, float):
         return "nan" if math.isnan(value) else f"{value:.6g}"
@@ -66,27 +53,13 @@ def _cell(value):
     return html.escape(str(value))
 
 
-# the checkpoint's names for the run's settings, in words for the table (others: "_" -> " ")
-PLAIN_NAMES = {
-    "model": "model", "model_args.beta": "beta: weight of the reconstruction loss against the KL",
-    "model_args.latent_dim": "latent dimensions", "dataset": "data set", "epochs": "epochs asked for",
-    "epoch": "epochs trained", "batch_size": "batch size (images per step)", "lr": "learning rate",
-    "optimizer": "optimizer", "seed": "random seed", "backend": "array backend (numpy: CPU, cupy: GPU)",
-    "limit": "images used (--limit; None: all)", "train_images": "training images",
-    "attribute": "attribute of the latent arithmetic", "format": "checkpoint format",
-}
-
-
-def plain_name(key):
-    """A checkpoint key as the report's table names it: ``model_args.beta`` -> words."""
-    return PLAIN_NAMES.get(key, key.split(".")[-1].replace("_", " "))
-
-
-def _hyperparameters(meta):
-    shown = {k: v for k, v in (meta or {}).items() if k not in NOT_HYPERPARAMETERS}
-    rows = "".join(f'<tr><td class="key">{html.escape(plain_name(k))}</td>'
-                   f'<td class="value">{_cell(v)}</td></tr>' for k, v in _flatten(shown))
-    return f"<table>{rows}</table>" if rows else "<p>(no hyperparameters recorded)</p>"
+def _hyperparameters(run):
+    """The run's settings (minivae.run_settings.RunSettings) and how far it went, as a table."""
+    if run is None:
+        return "<p>(no settings recorded)</p>"
+    rows = "".join(f'<tr><td class="key">{html.escape(name)}</td><td class="value">{_cell(value)}</td></tr>'
+                   for name, value in run.settings.lines() + run.progress_lines())
+    return f'<table class="settings">{rows}</table>'
 
 
 MONTE_CARLO_KL = (
@@ -95,12 +68,15 @@ MONTE_CARLO_KL = (
     "larger than q(z|x), so the average over a batch or an epoch can come out slightly below zero.")
 
 
-def _history(history, meta):
+def _history(history, model):
+    """The per-epoch table; with a note where kl_loss is sampled (the model says how it estimates
+    the KL, ``model.kl_estimate``) or came out negative."""
     if not history:
         return "<p>(no epochs recorded)</p>"
     negative = any(v < 0 for r in history for k, v in r.items()
                    if k.endswith("kl_loss") and isinstance(v, (int, float)))
-    note = f"<p>{html.escape(MONTE_CARLO_KL)}</p>" if negative or (meta or {}).get("model") == "cvae" else ""
+    sampled = getattr(model, "kl_estimate", None) == "one sample"
+    note = f"<p>{html.escape(MONTE_CARLO_KL)}</p>" if negative or sampled else ""
     columns = list(dict.fromkeys(k for record in history for k in record))
     head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
     body = "".join("<tr>" + "".join(f"<td>{_cell(r.get(c, ''))}</td>" for c in columns) + "</tr>"
@@ -156,9 +132,9 @@ def _explorer_link(out_dir):
             "and watch the decoder, which runs in that page, answer.</p>")
 
 
-def _short_run(meta, history):
+def _short_run(run, history):
     """The one-sentence warning of a run too short for its figures to mean much."""
-    warning = short_run_warning(meta, history)
+    warning = short_run_warning(run, history)
     return f'<p class="short-run">{html.escape(warning)}</p>' if warning else ""
 
 
@@ -176,17 +152,18 @@ def _data_set(data_set):
                if data_set.attribute else ""))
 
 
-def write_report(out_dir, meta, history, model, figures, captions=None, data_set=None):
+def write_report(out_dir, run, history, model, figures, captions=None, data_set=None):
     """Write ``out_dir/report.html`` and return its path.
 
-    meta: the run's hyperparameters (a dict, nested dicts flattened); history:
+    run: the checkpoint's record (minivae.run_settings.SavedRun: the settings, epochs trained),
+    or None; history:
     the per-epoch dicts of history.json; model: for its layer tables (None to
     skip); figures: image paths, embedded in order; captions: file name -> text (a figure
     without one is captioned with its file name; run_figures gives its CAPTIONS); data_set:
     the record of the data actually used (its name, classes, and whether it stands in).
     """
     captions = captions or {}
-    title = f"minivae run: {(meta or {}).get('model', os.path.basename(os.path.abspath(out_dir)))}"
+    title = f"minivae run: {run.settings.model if run is not None else os.path.basename(os.path.abspath(out_dir))}"
     summaries = _summaries(model)
     evaluation = _evaluation(out_dir, figures, captions)
     figures = [p for p in figures if p not in evaluation_figures(figures)]
@@ -194,13 +171,13 @@ def write_report(out_dir, meta, history, model, figures, captions=None, data_set
         f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>"
         f"<h1>{html.escape(title)}</h1>"
-        + _short_run(meta, history)
+        + _short_run(run, history)
         + _explorer_link(out_dir)
         + (f"<h2>Data set</h2>{_data_set(data_set)}" if data_set is not None else "")
         + f"<h2>Figures</h2>{_figures(figures, captions)}"
         + evaluation
-        + f"<h2>Hyperparameters</h2>{_hyperparameters(meta)}"
-        + f"<h2>History</h2>{_history(history, meta)}"
+        + f"<h2>Settings</h2>{_hyperparameters(run)}"
+        + f"<h2>History</h2>{_history(history, model)}"
         + (f"<h2>Model</h2>{summaries}" if summaries else "")
         + "</body></html>\n")
     os.makedirs(out_dir, exist_ok=True)

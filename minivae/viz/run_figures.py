@@ -144,10 +144,11 @@ def figure_plan(model, val_x, val_labels, history, seed=0, grid_size=15, data_se
     return plan
 
 
-def run_figures(model, out_dir, meta, val_x, val_labels, history, seed=0, grid_size=15, data_set=None):
+def run_figures(model, out_dir, run, val_x, val_labels, history, seed=0, grid_size=15, data_set=None):
     """Draw every applicable figure into ``out_dir``, then ``report.html``; return the paths written.
 
-    val_x: validation images (N, C, H, W); val_labels: their class labels, or
+    run: the checkpoint's record (minivae.run_settings.SavedRun), for the report's settings and
+    the short-run sentence, or None. val_x: validation images (N, C, H, W); val_labels: their class labels, or
     None (faces); data_set: the record of the data actually used, whose class names the
     figures and the report show. Random draws use ``seed`` and minivae's generator is put back
     as it was afterwards. grid_size: images per side of the decoded latent grids. A figure that
@@ -164,7 +165,7 @@ def run_figures(model, out_dir, meta, val_x, val_labels, history, seed=0, grid_s
         if frames:
             plan.append((GIF, lambda p: animate(frames, p)))
         plan += evaluation_plan(out_dir)
-        warning = short_run_warning(meta, history)
+        warning = short_run_warning(run, history)
         for name, draw in plan:
             path = os.path.join(out_dir, name)
             try:
@@ -178,5 +179,5 @@ def run_figures(model, out_dir, meta, val_x, val_labels, history, seed=0, grid_s
             written.append(path)
     finally:
         backend.set_rng_state(state)
-    written.append(write_report(out_dir, meta, history, model, written, CAPTIONS, data_set))
+    written.append(write_report(out_dir, run, history, model, written, CAPTIONS, data_set))
     return written

@@ -48,6 +48,7 @@ class Conv2d(Function):
         - the gradient of a convolution's input is a transposed convolution:
           this backward is exactly conv_transpose2d's forward (exercise 5).
         """
+        # solution; the exercise says: write the backward of conv2d: see the hints in its docstring
         (n, c, h, w), (c_out, _, kh, kw), padded, (out_h, out_w) = self.shapes
         s, p = self.stride, self.padding
         gy_rows = gy.transpose(0, 2, 3, 1).reshape(-1, c_out)  # (N*out_h*out_w, C_out)
@@ -58,6 +59,7 @@ class Conv2d(Function):
         g_xh = col2im(g_cols, padded, kh, kw, s, s, out_h, out_w)  # (N, H + 2p, W + 2p, C)
         g_x = g_xh[:, p:p + h, p:p + w, :].transpose(0, 3, 1, 2)  # (N, C, H, W)
         return g_x, g_weight, g_bias
+        # end of solution
 
 
 def conv2d(x, weight, bias, stride=1, padding=0):

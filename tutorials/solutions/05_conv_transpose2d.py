@@ -51,6 +51,7 @@ class ConvTranspose2d(Function):
           reshape them back the way forward flattened x and the weight;
         - the bias was added to every output pixel: sum gy over N, H and W.
         """
+        # solution; the exercise says: write the backward of conv_transpose2d: see the hints in its docstring
         (n, c_in, h, w), (_, c_out, kh, kw) = self.shapes
         s, p = self.stride, self.padding
         gy_h = pad_channels_last(gy, (p, p, p, p))  # (N, out_h + 2p, out_w + 2p, C_out)
@@ -61,6 +62,7 @@ class ConvTranspose2d(Function):
         g_weight = g_w_mat.reshape(c_in, kh, kw, c_out).transpose(0, 3, 1, 2)  # (C_in, C_out, kh, kw)
         g_bias = gy.sum(axis=(0, 2, 3))  # (C_out,)
         return g_x, g_weight, g_bias
+        # end of solution
 
 
 def conv_transpose2d(x, weight, bias, stride=1, padding=0):

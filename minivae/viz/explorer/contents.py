@@ -6,7 +6,9 @@ Everything goes into one JSON object, ``explorer_data``:
     inputRange                                      the model's input range: encode() maps [0, 1] to it
     steps, encoderSteps, tensors, weights           the decoder and encoder (steps.py), weights as base64
                                                     float32 (one buffer for both)
-    loss                                            how the model's training loss is made (loss_terms)
+    isVae                                           does the encoder give q(z|x) (model.is_vae)
+    loss                                            how the model's training loss is made, the kernels
+                                                    the page runs and their constants (model.loss_terms())
     input {channels, size, pipeline}                how the loader makes a model input from stored pixels
     plane, points {u, v, labels}, classNames        the scatter: up to 5,000 test embeddings (z_mean),
                                                     named by the data set's record
@@ -14,6 +16,7 @@ Everything goes into one JSON object, ``explorer_data``:
                                                     set's (Fashion-MNIST for MNIST): that sentence
     mean, directions, spread                        principal directions of the embeddings
     attributes [{name, vector}]                     mean z with the label minus mean z without it
+    normalCdf {from, step, values}                  N(0, 1)'s CDF on a grid, for the plane's CDF view
     shortRun                                        the report's sentence when the run was too short
                                                     for its images to mean much (short_run), or None
     examples {z, images, labels}                    some test images (model inputs, shown in [0, 1]) and
@@ -31,10 +34,12 @@ import numpy
 from ...data import data_set as data_set_named
 from ...recipes import RECIPES
 from ...short_run import short_run_warning
+from .. import normal
 from ..inference import encode
-from .steps import decoder_steps, encoder_steps, output_range
+from .steps import decoder_steps, network_steps
 
 MAX_POINTS = 5000  # embeddings in the scatter, as in the run's scatter figure
+CDF_GRID = (-6.0, 0.01, 1201)  # from, step, count: where the page reads N(0, 1)'s CDF
 MAX_DIRECTIONS = 8  # principal directions given a slider
 N_EXAMPLES = 24  # test images offered as input and for morphing
 
@@ -49,22 +54,6 @@ def input_pipeline(model, data_set):
                 "pipeline": ["scale_to_unit"]}
     return {"channels": data_set.channels, "size": int(data_set.stored_size or model.input_shape[-1]),
             "pipeline": list(data_set.pipeline)}
-
-
-def loss_terms(model):
-    """How ``model.compute_losses`` makes its loss, for the page to compute it for one image.
-
-    vae:         reconstruction_loss = beta * mean over pixels of BCE or MSE (decoder(z), x),
-                 kl_loss = -0.5 * sum(1 + z_log_var - z_mean^2 - exp(z_log_var))
-    cvae:        reconstruction_loss = sum over pixels of BCE(logits(z), x),
-                 kl_loss = log q(z|x) - log p(z) at the one sampled z
-    autoencoder: reconstruction_loss = mean BCE(decoder(encoder(x)), x), no KL
-    """
-    if not model.is_vae:
-        return {"kind": "autoencoder", "reconstruction": "bce"}
-    if model.likelihood.logits:  # the CVAE: a Bernoulli from logits, its KL sampled
-        return {"kind": "cvae"}
-    return {"kind": "vae", "reconstruction": model.reconstruction, "beta": model.beta}
 
 
 def _spread_over_labels(labels, n):
@@ -93,6 +82,14 @@ def pack_weights(arrays):
     return base64.b64encode(buffer.tobytes()).decode("ascii"), tensors
 
 
+def normal_cdf_table():
+    """{from, step, values}: Phi(u) = minivae.viz.normal.cdf on CDF_GRID, which the page interpolates
+    (both ways: its quantile too) instead of restating an approximation of erf."""
+    start, step, count = CDF_GRID
+    values = normal.cdf(start + step * numpy.arange(count))  # (count,)
+    return {"from": start, "step": step, "values": _rounded(values, 8)}
+
+
 def principal_directions(z, k=MAX_DIRECTIONS):
     """(mean (D,), directions (k, D) orthonormal, spread (k,)): the PCA of the embeddings z (N, D).
 
@@ -116,19 +113,19 @@ def _labels(labels, attribute):
     return labels.astype(int), None, {}
 
 
-def explorer_data(model, val_x, val_labels=None, meta=None, seed=0, history=None, data_set=None):
+def explorer_data(model, val_x, val_labels=None, run=None, seed=0, history=None, data_set=None):
     """The page's JSON object (a dict) for ``model`` and its test images ``val_x`` (N, C, H, W).
 
+    run: the checkpoint's record (minivae.run_settings.SavedRun), or None (the model's own name).
     history: the run's per-epoch records; with them the page says when the run was too short.
     data_set: the record of the data actually used (default: the model's recipe's data set):
     its class names, attribute and preprocessing.
     """
-    meta = meta or {}
-    name = meta.get("model", getattr(model, "name", "model"))
+    name = run.settings.model if run is not None else getattr(model, "name", "model")
     if data_set is None and name in RECIPES:
         data_set = data_set_named(RECIPES[name].dataset)
     steps, arrays = decoder_steps(model.decoder, logits=model.likelihood.logits)
-    encoder, encoder_arrays = encoder_steps(model.encoder)
+    encoder, encoder_arrays = network_steps(model.encoder)
     weights, tensors = pack_weights({**arrays, **encoder_arrays})
     rng = numpy.random.default_rng(seed)
     chosen = numpy.arange(len(val_x))
@@ -150,7 +147,7 @@ def explorer_data(model, val_x, val_labels=None, meta=None, seed=0, history=None
         plane, uv = "pca", (z - mean) @ directions[:2].T  # (N, 2): the coordinates along PC 1 and 2
     examples = _spread_over_labels(labels, min(N_EXAMPLES, len(chosen)))
     images = numpy.asarray(val_x[chosen[examples]], dtype=numpy.float32)  # (n, C, H, W)
-    low, high = output_range(steps)
+    low, high = (float(v) for v in model.value_range)  # the model says its images' range
     pixels = numpy.clip((images - low) / (high - low), 0, 1)
     data = {
         "model": name,
@@ -164,8 +161,9 @@ def explorer_data(model, val_x, val_labels=None, meta=None, seed=0, history=None
         "parameters": int(sum(a.size for a in arrays.values())),
         "encoderParameters": int(sum(a.size for a in encoder_arrays.values())),
         "steps": steps, "encoderSteps": encoder, "tensors": tensors, "weights": weights,
-        "loss": loss_terms(model),
-        "shortRun": None if history is None else short_run_warning(meta, history),
+        "loss": model.loss_terms(),
+        "normalCdf": normal_cdf_table(),
+        "shortRun": None if history is None else short_run_warning(run, history),
         "input": input_pipeline(model, data_set),
         "plane": plane,
         "points": {"u": _rounded(uv[:, 0]), "v": _rounded(uv[:, 1]),

@@ -1,11 +1,16 @@
-"""explorer.html: one self-contained page, the decoder running in the browser.
+"""explorer.html: one self-contained page, the encoder and decoder running in the browser.
 
-The page is explorer.html (the layout) with decoder.js (the encoder's and decoder's
-forward passes), worker.js (the Web Worker they run in, started from a blob URL of the
-two) and explorer.js (your image, q(z|x), the scatter, sliders and morphing) written
-into it, and the JSON
-of :func:`explorer_data` in a ``<script type="application/json">`` block. It
-loads nothing else, so it works opened from disk, offline.
+The page is explorer.html (the layout) with its scripts written into it, and the JSON
+of :func:`explorer_data` in a ``<script type="application/json">`` block. It loads
+nothing else, so it works opened from disk, offline. The scripts, one job each:
+
+    engine.js    the kernels (linear, conv2d, conv_transpose2d, ...) and a network of steps
+    vae.js       the model: encode, sample, decode and the loss, as Python describes them
+    worker.js    the Web Worker the model runs in, started from a blob URL of the three
+    client.js    the page's side of that worker: its requests, newest first
+    plot.js      canvases and the plane of embeddings
+    input.js     your image, made as the data set's loader makes it
+    explorer.js  the state of the page, and the wiring of its controls
 """
 import json
 import os
@@ -14,6 +19,7 @@ from .contents import explorer_data
 
 EXPLORER = "explorer.html"
 HERE = os.path.dirname(os.path.abspath(__file__))
+SCRIPTS = ("engine", "vae", "worker", "client", "plot", "input", "explorer")  # each <name>.js, in page order
 
 
 def _read(name):
@@ -25,16 +31,17 @@ def render(data):
     """The page's HTML text for the JSON object ``data``."""
     text = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")  # no "</script>" inside
     page = _read("explorer.html")
-    for marker, content in (("{{TITLE}}", f"minivae latent explorer: {data['model']}"),
-                            ("/*DECODER_JS*/", _read("decoder.js")), ("/*WORKER_JS*/", _read("worker.js")),
-                            ("/*EXPLORER_JS*/", _read("explorer.js")), ("/*DATA_JSON*/", text)):
+    scripts = [(f"/*{name.upper()}_JS*/", _read(f"{name}.js")) for name in SCRIPTS]
+    for marker, content in [("{{TITLE}}", f"minivae latent explorer: {data['model']}"), *scripts,
+                            ("/*DATA_JSON*/", text)]:
         page = page.replace(marker, content, 1)
     return page
 
 
-def write_explorer(model, path, val_x, val_labels=None, meta=None, seed=0, history=None, data_set=None):
+def write_explorer(model, path, val_x, val_labels=None, run=None, seed=0, history=None, data_set=None):
     """Write the latent explorer of ``model`` to ``path`` (a file, or a folder to hold explorer.html).
 
+    run: the checkpoint's record (minivae.run_settings.SavedRun) or None;
     val_x: test images (N, C, H, W) whose z_mean the scatter shows (up to 5,000);
     val_labels: their class labels, booleans for the data set's attribute, or None;
     history: the run's per-epoch records, so that a run too short to teach says so (None: not known);
@@ -45,7 +52,7 @@ def write_explorer(model, path, val_x, val_labels=None, meta=None, seed=0, histo
         raise ValueError("write_explorer: no test images were given; the scatter needs at least one")
     if os.path.isdir(path) or not path.endswith(".html"):
         path = os.path.join(path, EXPLORER)
-    page = render(explorer_data(model, val_x, val_labels, meta, seed, history, data_set))
+    page = render(explorer_data(model, val_x, val_labels, run, seed, history, data_set))
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     tmp = path + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:

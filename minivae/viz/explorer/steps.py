@@ -3,14 +3,19 @@
     Dense(2048)                         {"op": "linear", "weight": "...", "bias": "..."}
     Reshape((128, 4, 4))                {"op": "reshape", "shape": [128, 4, 4]}
     Conv2DTranspose(64, 3, strides=2,   {"op": "conv_transpose2d", "stride": [2, 2],
-        padding="same", activation=       "padding": "same", "output_padding": [0, 0], ...}
-        "relu")                         {"op": "relu"}
+        padding="same", activation=       "padding": "same", "pads": [0, 1, 0, 1],
+        "relu")                           "out_shape": [64, 8, 8], ...}
+                                        {"op": "relu"}
 
 Each step is one call of :mod:`minivae.functional` with the arguments the layer
-gives it, so the JavaScript in ``decoder.js`` can follow the same names. The
-weights are gathered into one float32 buffer; a step names its arrays by their
-key in that buffer (the ``state_dict`` names). Encoder and decoder are walked by the
-same ``_add_layer``: each layer type is described for the page in one place.
+gives it, so the kernels in ``engine.js`` can follow the same names. What a step's
+geometry works out (the zeros around the image, ``pads`` as (top, bottom, left,
+right), and the output shape) is worked out here, by minivae's own
+:func:`~minivae.functional.conv_geometry.conv_geometry`: the page restates no
+formula, it runs the convolution it is given. The weights are gathered into one
+float32 buffer; a step names its arrays by their key in that buffer (the
+``state_dict`` names). Encoder and decoder are walked by the same ``_add_layer``:
+each layer type is described for the page in one place.
 
 An encoder's steps end in 2 * latent_dim numbers, z_mean then z_log_var, as the CVAE's
 encoder gives them. The book's encoder has two Dense heads on the same features; they
@@ -20,6 +25,7 @@ which computes exactly the two heads' outputs.
 import numpy
 
 from ... import backend
+from ...functional.conv_geometry import conv_geometry
 from ...models.cvae import SplitEncoder
 from ...models.vae_encoder import VAEEncoder
 from ...nn import (Activation, BatchNormalization, Conv2D, Conv2DTranspose, Dense, Flatten, LeakyReLU,
@@ -49,7 +55,7 @@ class Steps:
             return
         if name not in ACTIVATION_STEPS:
             raise ValueError(f"explorer: {where} uses the activation {name!r}, which the page's "
-                             f"decoder.js does not have; it knows {', '.join(sorted(ACTIVATION_STEPS))}.")
+                             f"engine.js does not have; it knows {', '.join(sorted(ACTIVATION_STEPS))}.")
         self.steps.append(dict(ACTIVATION_STEPS[name]))
 
 
@@ -82,6 +88,7 @@ def _add_layer(layer, prefix, out):
                 "stride": list(layer.strides), "padding": _padding(layer.padding)}
         if transposed:
             step["output_padding"] = list(layer.output_padding)  # the layer's own, as its forward passes it
+        step.update(_geometry(layer, transposed))
         out.steps.append(step)
         out.activation(layer.activation_name, f"{type(layer).__name__} layer '{name}'")
     elif isinstance(layer, BatchNormalization):
@@ -112,33 +119,38 @@ def _add_layer(layer, prefix, out):
         _add_layer(layer.network, f"{name}.", out)
     else:
         raise ValueError(f"explorer: the layer '{name}' is a {type(layer).__name__}, which "
-                         "the page's decoder.js cannot run; it knows Dense, Conv2D, Conv2DTranspose, "
+                         "the page's engine.js cannot run; it knows Dense, Conv2D, Conv2DTranspose, "
                          "BatchNormalization, Reshape, Flatten and the activations.")
+
+
+def _geometry(layer, transposed):
+    """{pads, out_shape} of a built Conv2D or Conv2DTranspose: conv_geometry's, as its forward has them."""
+    _, h, w = layer.input_shape
+    g = conv_geometry((h, w), layer.kernel_size, layer.strides, layer.padding, transposed=transposed,
+                      output_padding=layer.output_padding if transposed else 0)
+    return {"pads": [int(p) for p in g.pads],  # (top, bottom, left, right) zeros around the image
+            "out_shape": [int(n) for n in layer.output_shape]}  # (C_out, H, W): output_hw of the same geometry
+
+
+def network_steps(network):
+    """(steps, arrays) of ``network``, a built encoder or decoder made of the layers above: a list
+    of step dicts and {key: float32 array}. An encoder's steps end in 2 * latent_dim numbers
+    (z_mean, z_log_var) for a VAE, latent_dim (z) for an autoencoder."""
+    out = Steps()
+    _add_layer(network, "", out)
+    return out.steps, out.arrays
 
 
 def decoder_steps(decoder, logits=False):
     """(steps, arrays) of ``decoder``: a list of step dicts and {key: float32 array}.
 
-    The decoder must be built (it knows its input shape) and made of the layers above.
+    The decoder is a network for :func:`network_steps`.
     logits: the model's p(x|z) is a Bernoulli from logits (``model.likelihood.logits``, the
     CVAE): ``decoder.network`` gives them and decoder(z) is their sigmoid, as the page draws it.
     """
+    if not logits:
+        return network_steps(decoder)
     out = Steps()
-    if logits:
-        _add_layer(decoder.network, f"{decoder.name}.", out)
-        out.steps.append({"op": "sigmoid"})
-    else:
-        _add_layer(decoder, "", out)
+    _add_layer(decoder.network, f"{decoder.name}.", out)
+    out.steps.append({"op": "sigmoid"})
     return out.steps, out.arrays
-
-
-def encoder_steps(encoder):
-    """(steps, arrays) of ``encoder``, as :func:`decoder_steps`: an image (C, H, W) in, and out
-    2 * latent_dim numbers (z_mean, z_log_var) for a VAE, latent_dim (z) for an autoencoder."""
-    return decoder_steps(encoder)
-
-
-def output_range(steps):
-    """The decoder's value range from its last activation: [-1, 1] after tanh, else [0, 1]."""
-    last = next((s["op"] for s in reversed(steps) if s["op"] != "reshape"), None)
-    return [-1.0, 1.0] if last == "tanh" else [0.0, 1.0]

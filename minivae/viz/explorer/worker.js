@@ -1,6 +1,6 @@
 // worker.js: the model runs here, in a Web Worker, so that the page's main thread stays free.
 //
-// The page builds the worker from a blob URL holding decoder.js and this file (a file:// page
+// The page builds the worker from a blob URL holding engine.js, vae.js and this file (a file:// page
 // can load no other script). Messages: {id, call: "init", args: [data]} once, then
 // {id, call: "decode" | "encode" | "loss" | "explain", args}; each is answered with
 // {id, result, ms} (ms: the time the call took in here) or {id, error}.

@@ -1,9 +1,11 @@
-// decoder.js: the trained encoder's and decoder's forward passes, in plain JavaScript.
+// engine.js: the kernels the trained encoder and decoder are made of, in plain JavaScript.
 //
 // Each network is a list of steps (viz/explorer/steps.py); each step is the function of
 // minivae.functional with the same name: linear, conv2d, conv_transpose2d, batch_norm (eval mode),
-// relu, leaky_relu, sigmoid, tanh, softplus, reshape. make_network() reads the steps once and
-// prepares everything a pass needs, so that a pass allocates nothing:
+// relu, leaky_relu, sigmoid, tanh, softplus, reshape. Python has worked out everything a step's
+// geometry needs (its pads and output shape, from minivae's conv_geometry); this file restates no
+// formula and runs the kernels only. make_network() reads the steps once and prepares everything a
+// pass needs, so that a pass allocates nothing:
 //
 //   - activations are channels-last, (N, H, W, C): the C values of one pixel sit side by side, so
 //     the innermost loop of a convolution walks both the input and the packed weights with unit stride;
@@ -15,7 +17,8 @@
 //
 // Sums are taken in float64 (a JavaScript number) and rounded to float32 once per step, so the page
 // agrees with minivae's float32 networks to about 1e-6. Inputs and outputs are channels-first
-// (C, H, W) as NumPy keeps them; the page converts at the two ends only.
+// (C, H, W) as NumPy keeps them; the page converts at the two ends only. The model built from two
+// such networks (encode, sample, decode, the loss) is vae.js.
 "use strict";
 
 // ---------------------------------------------------------------- the weights
@@ -35,19 +38,7 @@ function read_weights(base64, tensors) {
   return arrays;
 }
 
-// ---------------------------------------------------------------- convolution geometry
-
-// TensorFlow's "same": output ceil(size / stride); an odd total pad puts the extra at the end.
-function same_padding(size, kernel, stride) {
-  const out = Math.ceil(size / stride);
-  const total = Math.max((out - 1) * stride + kernel - size, 0);
-  return [Math.floor(total / 2), total - Math.floor(total / 2)];
-}
-
-// "valid" -> no zeros; [ph, pw] -> that many zeros on each side: [top, bottom, left, right]
-function explicit_pads(padding) {
-  return padding === "valid" ? [0, 0, 0, 0] : [padding[0], padding[0], padding[1], padding[1]];
-}
+// ---------------------------------------------------------------- convolution taps
 
 // A convolution, seen from one output pixel, is a short list of taps: (input pixel, kernel offset)
 // pairs. conv2d and conv_transpose2d differ only in which input pixel each kernel offset reads:
@@ -107,40 +98,31 @@ function conv_taps(out_h, out_w, in_w, c_in, kh, kw, input_pixel) {
   return { start, x_offset: Int32Array.from(x_offset), w_offset: Int32Array.from(w_offset), pairs: Int32Array.from(pairs) };
 }
 
-// conv2d: (C_in, H, W) -> (C_out, out_h, out_w), out = floor((H + pads - kh) / sh) + 1
+// Where a step's windows sit comes from Python: step.pads = [top, bottom, left, right] zeros around
+// the image, step.out_shape = [C_out, H_out, W_out] (minivae's conv_geometry, as the layer's forward).
+
+// conv2d: (C_in, H, W) -> step.out_shape; output (r, c) reads input (r*sh + i - top, c*sw + j - left)
 function conv2d_geometry(shape, step) {
   const [c_in, h, w] = shape;
   const [c_out, , kh, kw] = step.weight_shape;  // (C_out, C_in, kh, kw)
   const [sh, sw] = step.stride;
-  const [top, bottom, left, right] = step.padding === "same"
-    ? [...same_padding(h, kh, sh), ...same_padding(w, kw, sw)] : explicit_pads(step.padding);
-  const out_h = Math.floor((h + top + bottom - kh) / sh) + 1;
-  const out_w = Math.floor((w + left + right - kw) / sw) + 1;
+  const [top, , left] = step.pads;
+  const [, out_h, out_w] = step.out_shape;
   const taps = conv_taps(out_h, out_w, w, c_in, kh, kw, (r, c, i, j) => {
     const [y, x] = [r * sh + i - top, c * sw + j - left];
     return y >= 0 && y < h && x >= 0 && x < w ? [y, x] : null;
   });
-  return { c_in, c_out, kh, kw, out_shape: [c_out, out_h, out_w], taps };
+  return { c_in, c_out, kh, kw, out_shape: step.out_shape, taps };
 }
 
-// conv_transpose2d: (C_in, H, W) -> (C_out, H_out, W_out)
-//   "same":  H_out = H * stride, pads as a "same" conv2d of that image would have them
-//   else:    H_out = (H - 1) * stride - pad_top - pad_bottom + kh + output_padding
+// conv_transpose2d: the grid (C_in, gh, gw) -> the image step.out_shape; grid value (a, b) is spread
+// onto image (a*sh + i - top, b*sw + j - left)
 function conv_transpose2d_geometry(shape, step) {
   const [c_in, gh, gw] = shape;
   const [, c_out, kh, kw] = step.weight_shape;  // (C_in, C_out, kh, kw)
   const [sh, sw] = step.stride;
-  let h, w, top, left;
-  if (step.padding === "same") {
-    [h, w] = [gh * sh, gw * sw];
-    [top] = same_padding(h, kh, sh);
-    [left] = same_padding(w, kw, sw);
-  } else {
-    const [t, b, l, r] = explicit_pads(step.padding);
-    [top, left] = [t, l];
-    h = (gh - 1) * sh + kh - t - b + step.output_padding[0];
-    w = (gw - 1) * sw + kw - l - r + step.output_padding[1];
-  }
+  const [top, , left] = step.pads;
+  const [, h, w] = step.out_shape;
   const grid = (position, stride, count) => {  // position = a * stride exactly, 0 <= a < count
     const a = position / stride;
     return position >= 0 && position % stride === 0 && a < count ? a : null;
@@ -149,7 +131,7 @@ function conv_transpose2d_geometry(shape, step) {
     const [a, b] = [grid(r + top - i, sh, gh), grid(c + left - j, sw, gw)];
     return a === null || b === null ? null : [a, b];
   });
-  return { c_in, c_out, kh, kw, out_shape: [c_out, h, w], taps };
+  return { c_in, c_out, kh, kw, out_shape: step.out_shape, taps };
 }
 
 // A filter bank packed as (C_out, kh, kw, C_in), the order the innermost loop walks, in float64
@@ -347,8 +329,8 @@ function make_network(steps, arrays, input_shape) {
           linear(x, y, n, weight_t, bias, step.in_features, step.out_features));
         break;
       }
-      case "conv2d":  // (C_in, H, W) -> (C_out, out_h, out_w)
-      case "conv_transpose2d": {  // (C_in, H, W) -> (C_out, H * stride, W * stride) for "same"
+      case "conv2d":  // (C_in, H, W) -> step.out_shape
+      case "conv_transpose2d": {
         const transposed = step.op === "conv_transpose2d";
         const g = (transposed ? conv_transpose2d_geometry : conv2d_geometry)(in_shape, step);
         const filters = pack_filters(a(step.weight), g, transposed);
@@ -363,7 +345,7 @@ function make_network(steps, arrays, input_shape) {
           throw new Error(`reshape: cannot reshape ${in_size} values of shape (${in_shape}) into (${target})`);
         }
         if (in_shape.length === 3 && target.length === 3) {
-          throw new Error(`reshape: (${in_shape}) into (${target}): decoder.js reshapes images to vectors and back only`);
+          throw new Error(`reshape: (${in_shape}) into (${target}): engine.js reshapes images to vectors and back only`);
         }
         if (in_shape.length === 3) {  // Flatten: channels-last -> the channels-first vector
           layer = buffered(target, (x, y, n) => to_channels_first(x, y, n, in_shape));
@@ -387,7 +369,7 @@ function make_network(steps, arrays, input_shape) {
       case "sigmoid": layer = in_place(sigmoid); break;
       case "tanh": layer = in_place(tanh); break;
       case "softplus": layer = in_place(softplus); break;
-      default: throw new Error(`decoder.js: unknown step ${step.op}`);
+      default: throw new Error(`engine.js: unknown step ${step.op}`);
     }
     body.push(layer);
     shape = layer.out_shape;
@@ -414,120 +396,4 @@ function make_network(steps, arrays, input_shape) {
       return exit ? exit.apply(x, n) : x;
     },
   };
-}
-
-// ---------------------------------------------------------------- the model: encoder, decoder, loss
-
-// The page's model, made from its JSON data. Images are (C, H, W) Float32Arrays in the model's own
-// range (inputRange, outputRange); the page maps them to and from [0, 1] for drawing.
-//   decode(zs)                    latent vectors -> images
-//   encode(images)                -> [{z_mean, z_log_var}] (an autoencoder: z_log_var null)
-//   loss(image, eps)              the loss terms of model.compute_losses for this one image, with the
-//                                 draw z = z_mean + exp(0.5 * z_log_var) * eps (eps null: z = z_mean)
-//   explain(image, epss)          all the page shows for one input: q(z|x), the draws, their images
-//                                 and the loss terms at the first draw and at z_mean, in one pass each
-function make_model(data) {
-  const arrays = read_weights(data.weights, data.tensors);
-  const D = data.latentDim;
-  const decoder = make_network(data.steps, arrays, [D]);
-  const encoder = make_network(data.encoderSteps, arrays, data.imageShape);
-  const image_size = size_of(data.imageShape);
-  const vae = encoder.output_shape[0] === 2 * D;  // z_mean and z_log_var, or the autoencoder's z
-
-  function decode(zs) {
-    const flat = new Float32Array(zs.length * D);
-    zs.forEach((z, k) => {
-      if (z.length !== D) throw new Error(`decode: a latent vector has ${z.length} numbers, the decoder takes ${D}`);
-      flat.set(z, k * D);
-    });
-    const out = decoder.run(flat, zs.length);
-    return zs.map((_, k) => out.slice(k * image_size, (k + 1) * image_size));
-  }
-
-  function encode(images) {
-    const flat = new Float32Array(images.length * image_size);
-    images.forEach((image, k) => {
-      if (image.length !== image_size) {
-        throw new Error(`encode: an image has ${image.length} values, the encoder takes (${data.imageShape}) = ${image_size}`);
-      }
-      flat.set(image, k * image_size);
-    });
-    const out = encoder.run(flat, images.length), width = encoder.output_shape[0];
-    return images.map((_, k) => ({
-      z_mean: out.slice(k * width, k * width + D),
-      z_log_var: vae ? out.slice(k * width + D, (k + 1) * width) : null,
-    }));
-  }
-
-  // z = z_mean + exp(0.5 * z_log_var) * eps: the reparameterization trick (minivae.functional.reparameterize)
-  const draw = (q, eps) => (eps && vae
-    ? Float32Array.from(q.z_mean, (m, i) => m + Math.exp(0.5 * q.z_log_var[i]) * eps[i]) : q.z_mean.slice());
-
-  // The terms for one image x and its draw z, with `out` the decoder's output at z (its logits for
-  // the CVAE): means over the batch of one image are that image's own values.
-  function terms(x, q, z, out) {
-    const spec = data.loss;
-    let reconstruction = 0, kl = 0;
-    if (spec.kind === "cvae") {  // -log p(x|z) and log q(z|x) - log p(z), the tutorial's estimate
-      for (let p = 0; p < image_size; p++) {  // BCE from logits: softplus(l) - l * x
-        const l = out[p];
-        reconstruction += Math.max(l, 0) + Math.log1p(Math.exp(-Math.abs(l))) - l * x[p];
-      }
-      const log2pi = Math.log(2 * Math.PI);
-      for (let i = 0; i < D; i++) {
-        const d = z[i] - q.z_mean[i];
-        const log_q = -0.5 * (d * d * Math.exp(-q.z_log_var[i]) + q.z_log_var[i] + log2pi);
-        const log_p = -0.5 * (z[i] * z[i] + log2pi);
-        kl += log_q - log_p;
-      }
-      return { reconstruction_loss: reconstruction, kl_loss: kl, beta: null, total_loss: reconstruction + kl };
-    }
-    for (let p = 0; p < image_size; p++) {
-      if (spec.reconstruction === "mse") {
-        reconstruction += (out[p] - x[p]) * (out[p] - x[p]);
-      } else {  // BCE of probabilities, clipped to [1e-7, 1 - 1e-7] as Keras (and minivae) does
-        const y = Math.min(Math.max(out[p], 1e-7), 1 - 1e-7);
-        reconstruction -= x[p] * Math.log(y) + (1 - x[p]) * Math.log(1 - y);
-      }
-    }
-    reconstruction /= image_size;  // the mean over pixels
-    if (spec.kind === "autoencoder") {
-      return { reconstruction_loss: reconstruction, kl_loss: 0, beta: null, total_loss: reconstruction };
-    }
-    reconstruction *= spec.beta;
-    for (let i = 0; i < D; i++) {  // KL(N(z_mean, exp(z_log_var)) || N(0, 1)), closed form
-      kl += -0.5 * (1 + q.z_log_var[i] - q.z_mean[i] * q.z_mean[i] - Math.exp(q.z_log_var[i]));
-    }
-    return { reconstruction_loss: reconstruction, kl_loss: kl, beta: spec.beta, total_loss: reconstruction + kl };
-  }
-
-  // The decoder's outputs for zs, and for the loss (the CVAE's logits: every step but its sigmoid)
-  function decode_for_loss(zs) {
-    const images = decode(zs);
-    if (data.loss.kind !== "cvae") return [images, images];
-    const flat = new Float32Array(zs.length * D);
-    zs.forEach((z, k) => flat.set(z, k * D));
-    const out = decoder.run(flat, zs.length, true);
-    return [images, zs.map((_, k) => out.slice(k * image_size, (k + 1) * image_size))];
-  }
-
-  function loss(image, eps) {
-    const [q] = encode([image]);
-    const z = draw(q, eps);
-    const [, [out]] = decode_for_loss([z]);
-    return { ...terms(image, q, z, out), z: Array.from(z) };
-  }
-
-  function explain(image, epss) {
-    const [q] = encode([image]);
-    const zs = [q.z_mean.slice(), ...(vae ? epss.map((eps) => draw(q, eps)) : [])];
-    const [images, outs] = decode_for_loss(zs);
-    return {
-      z_mean: q.z_mean, z_log_var: q.z_log_var, draws: zs.slice(1), images,
-      loss: terms(image, q, zs[vae ? 1 : 0], outs[vae ? 1 : 0]),  // as training sees it: at one draw
-      lossAtMean: terms(image, q, zs[0], outs[0]),
-    };
-  }
-
-  return { decode, encode, loss, explain, vae };
 }

@@ -1,4 +1,4 @@
-"""p(x | z): the density of an image given its latent point, one per model, stated in a sentence.
+"""log p(x | z) for the evaluation: one class per family of p(x|z) a model declares, each with its sentence.
 
 beta weighs the *training loss*; it is not part of log p(x). Each class here
 turns what the decoder outputs into log p(x | z), summed over the D numbers of

@@ -13,7 +13,7 @@ from tqdm import tqdm
 EVERY = 30.0  # seconds between two progress lines off a terminal
 
 
-class Progress:
+class EpochDisplay:
     """One epoch's progress: ``update(means)`` after each step, ``close()`` at the end.
 
     bar: draw tqdm's bar (on stderr). lines: print a line to stdout about every
