@@ -91,7 +91,7 @@ def _train_epoch(model, optimizer, loader, epoch, shown, history):
 
 
 def validation_losses(model, data, batch_size, prefix=""):
-    """Mean test_step losses over ``data`` (in order, last partial batch included): the val_ columns
+    """Mean test_step losses over ``data`` (in order, last partial batch included): the ``val_`` columns
     of the history. (How good the model is as a density model is minivae.evaluation.evaluate.)"""
     means = EpochMeans()
     for (x,) in DataLoader(data, batch_size=min(batch_size, len(data)), shuffle=False):
