@@ -217,9 +217,8 @@ def _run(args):
     except RunInterrupted as exc:  # training stopped; the message says how to go on
         print(("\n" if exc.code == 130 else "") + str(exc), file=sys.stderr)
         return exc.code
-    except KeyboardInterrupt:
-        print("\ninterrupted: the last completed epoch's checkpoint is whole; "
-              "continue with --resume", file=sys.stderr)
+    except KeyboardInterrupt:  # (`train` says how to resume: RunInterrupted above)
+        print(f"\nminivae {args.command}: interrupted", file=sys.stderr)
         return 130
     except commands.UserError as exc:
         print(f"minivae {args.command}: {exc}", file=sys.stderr)
@@ -228,8 +227,7 @@ def _run(args):
         sys.stdout = open(os.devnull, "w")  # so the interpreter's last flush cannot fail too
         return 1
     except OSError as exc:  # the system refused: a full disk, a read-only folder
-        kept = "; the last checkpoint is whole: continue with --resume" if args.command == "train" else ""
-        print(f"minivae {args.command}: {exc.filename or 'a file'}: {exc.strerror or exc}{kept}",
+        print(f"minivae {args.command}: {exc.filename or 'a file'}: {exc.strerror or exc}",
               file=sys.stderr)
         return 1
 

@@ -179,7 +179,7 @@ def test_a_full_disk_ends_in_one_line_and_the_last_checkpoint_resumes(places, ca
     assert cli.main(argv + ["--epochs", "3"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "No space left on device" in err and run in err, err
-    assert "--resume" in err and "Traceback" not in err
+    assert f"continue with: minivae train --resume --out {run}" in err and "Traceback" not in err
     _, _, meta = read_checkpoint(os.path.join(run, CHECKPOINT))
     assert meta["epoch"] == 1
     assert not [n for n in os.listdir(run) if n.startswith(".checkpoint-")]  # no half file left
