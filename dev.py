@@ -91,7 +91,8 @@ def docs_run(quick):
         return shipped, "quick"
     if not os.path.exists(os.path.join(main_run, "explorer.html")):
         print(f"No run folder for the book's trained-model page: training one in {main_run}.", flush=True)
-        run(os.path.join(BIN, "minivae"), "train", "--model", "fashion-vae", "--out", main_run)
+        # --overwrite: a run there without its explorer.html (stopped, or --no-figures) is replaced
+        run(os.path.join(BIN, "minivae"), "train", "--model", "fashion-vae", "--out", main_run, "--overwrite")
     return main_run, "trained"
 
 

@@ -9,10 +9,11 @@ batch, takes two warm-up steps, then times ``--steps`` training steps
 (forward, loss, backward, Adam) and reports their median and its peak resident
 memory. Workers run one after the other, alternating A B A B over ``--rounds``
 rounds, all with the same thread count (OMP_NUM_THREADS, OPENBLAS_NUM_THREADS
-and torch.set_num_threads) and the same allocator setting (freed memory kept,
-``minivae.memory.keep_freed_memory``, as ``fit()`` does). Each round prints its
-times and the ratio minivae / PyTorch; the summary is the median of the
-per-round ratios.
+and torch.set_num_threads). Two allocator settings (``--allocators``): "same",
+freed memory kept in both (``minivae.memory.keep_freed_memory``, as ``fit()``
+does); "shipped", each as it ships (minivae keeps freed memory, PyTorch runs
+on glibc's defaults). Each round prints its times and the ratio minivae /
+PyTorch; the summary is the median of the per-round ratios.
 
 Why processes: timed in one process, the two libraries' thread pools (OpenBLAS
 and PyTorch's OpenMP) keep spinning after their own work and take the cores
@@ -34,8 +35,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [HERE, os.path.dirname(HERE)]  # torch_reference, and minivae from this checkout
 
 DEFAULT_CASES = [("fashion-vae", 100), ("faces-vae", 128)]  # the book's batch sizes
+ALLOCATORS = {"same": "freed memory kept in both (minivae.memory.keep_freed_memory: mallopt, no mmap)",
+              "shipped": "each as it ships (minivae keeps freed memory; PyTorch on glibc's defaults)"}
 METHOD = ("each framework in its own process, alternating A B A B; {threads} threads each; "
-          "freed memory kept in both (minivae.memory.keep_freed_memory: mallopt, no mmap); "
+          "allocator {allocators}; "
           "2 warm-up steps, then the median of {steps} steps "
           "per process; summary = median of the per-round ratios")
 
@@ -76,10 +79,10 @@ def _torch_step(model_name, batch, device, threads):
     return step, sync, torch.__version__
 
 
-def worker(framework, model_name, batch, steps, device, threads, warmup=2):
+def worker(framework, model_name, batch, steps, device, threads, allocator="same", warmup=2):
     """In a fresh process: time ``steps`` training steps; a dict with the times and the peak RSS."""
     from minivae.memory import keep_freed_memory
-    kept = keep_freed_memory()
+    kept = keep_freed_memory() if framework == "minivae" or allocator == "same" else False
     version = None
     if framework == "minivae":
         step, sync = _minivae_step(model_name, batch, device)
@@ -96,18 +99,18 @@ def worker(framework, model_name, batch, steps, device, threads, warmup=2):
         sync()
         times.append((time.perf_counter() - t0) * 1e3)
     return {"framework": framework, "model": model_name, "batch": batch, "device": device,
-            "threads": threads, "freed_memory_kept": kept, "step_ms": statistics.median(times),
+            "threads": threads, "allocator": allocator, "freed_memory_kept": kept, "step_ms": statistics.median(times),
             "times_ms": times, "peak_mib": peak_mib(), "peak_growth_mib": peak_mib() - before,
             "torch": version}
 
 
-def run_worker(framework, model_name, batch, steps, device, threads):
+def run_worker(framework, model_name, batch, steps, device, threads, allocator):
     """One measurement in its own process; None (with the reason printed) if it failed."""
     env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads),
                MKL_NUM_THREADS=str(threads))
     out = subprocess.run([sys.executable, os.path.abspath(__file__), "--worker", framework,
                           "--device", device, "--models", model_name, "--batches", str(batch),
-                          "--steps", str(steps), "--threads", str(threads)],
+                          "--steps", str(steps), "--threads", str(threads), "--allocators", allocator],
                          capture_output=True, text=True, env=env, check=False)
     if out.returncode != 0:
         last = (out.stderr.strip().splitlines() or ["no output"])[-1]
@@ -124,14 +127,16 @@ def torch_installed():
         return False
 
 
-def compare(model_name, batch, rounds, steps, device, threads, with_torch):
+def compare(model_name, batch, rounds, steps, device, threads, with_torch, allocator="same"):
     """Rounds of minivae, PyTorch (A B, A B, ...); the per-round rows and a summary row."""
-    print(f"\n{model_name}, batch {batch}, {device}:", flush=True)
+    print(f"\n{model_name}, batch {batch}, {device}, {threads} threads, allocator {allocator}:", flush=True)
     per_round = []
     for r in range(1, rounds + 1):
-        ours = run_worker("minivae", model_name, batch, steps, device, threads)
-        theirs = run_worker("torch", model_name, batch, steps, device, threads) if with_torch else None
-        row = {"model": model_name, "batch": batch, "device": device, "round": r,
+        ours = run_worker("minivae", model_name, batch, steps, device, threads, allocator)
+        theirs = (run_worker("torch", model_name, batch, steps, device, threads, allocator)
+                  if with_torch else None)
+        row = {"model": model_name, "batch": batch, "device": device, "threads": threads,
+               "allocator": allocator, "round": r,
                "minivae_ms": ours and ours["step_ms"], "torch_ms": theirs and theirs["step_ms"],
                "minivae_peak_mib": ours and ours["peak_mib"], "torch_peak_mib": theirs and theirs["peak_mib"],
                "minivae_growth_mib": ours and ours["peak_growth_mib"],
@@ -142,7 +147,8 @@ def compare(model_name, batch, rounds, steps, device, threads, with_torch):
         ratio = "" if row["ratio"] is None else f", ratio {row['ratio']:.2f}"
         print(f"  round {r}: minivae {_fmt(row['minivae_ms'])} ms, PyTorch {_fmt(row['torch_ms'])} ms"
               f"{ratio}", flush=True)
-    summary = {"model": model_name, "batch": batch, "device": device, "rounds": rounds}
+    summary = {"model": model_name, "batch": batch, "device": device, "threads": threads,
+               "allocator": allocator, "rounds": rounds}
     for key in ("minivae_ms", "torch_ms", "ratio", "minivae_peak_mib", "torch_peak_mib",
                 "minivae_growth_mib", "torch_growth_mib"):
         values = [row[key] for row in per_round if row[key] is not None]
@@ -166,7 +172,8 @@ def main():
     parser.add_argument("--batches", nargs="+", type=int)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--steps", type=int, default=10, help="timed steps per process")
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, nargs="+", default=[2])
+    parser.add_argument("--allocators", nargs="+", choices=sorted(ALLOCATORS), default=["same", "shipped"])
     parser.add_argument("--device", choices=("cpu", "gpu"), default="cpu")
     parser.add_argument("--no-torch", action="store_true")
     parser.add_argument("--json", default="benchmarks/out/models.json")
@@ -175,7 +182,7 @@ def main():
 
     if args.worker:  # one measurement, in this (fresh) process
         print(json.dumps(worker(args.worker, args.models[0], args.batches[0], args.steps,
-                                args.device, args.threads)))
+                                args.device, args.threads[0], args.allocators[0])))
         return
     if args.models or args.batches:
         cases = [(m, b) for m in (args.models or [c[0] for c in DEFAULT_CASES])
@@ -183,20 +190,23 @@ def main():
     else:
         cases = DEFAULT_CASES
     with_torch = not args.no_torch and torch_installed()
-    method = METHOD.format(threads=args.threads, steps=args.steps)
+    method = METHOD.format(threads="/".join(map(str, args.threads)), steps=args.steps,
+                           allocators="; ".join(f"{a}: {ALLOCATORS[a]}" for a in args.allocators))
     print(f"# {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.node()}, "
           f"{os.cpu_count()} CPUs\n# method: {method}"
           + ("" if with_torch else "\n# PyTorch not installed (or --no-torch): minivae only"), flush=True)
     rounds, summaries = [], []
     for model_name, batch in cases:
-        per_round, summary = compare(model_name, batch, args.rounds, args.steps, args.device,
-                                     args.threads, with_torch)
-        rounds += per_round
-        summaries.append(summary)
+        for threads in args.threads:
+            for allocator in args.allocators:
+                per_round, summary = compare(model_name, batch, args.rounds, args.steps, args.device,
+                                             threads, with_torch, allocator)
+                rounds += per_round
+                summaries.append(summary)
 
     from minivae.bench.report import markdown, save_json
     print()
-    print(markdown(summaries, ["model", "batch", "rounds", "minivae_ms", "torch_ms", "ratio", "ratio_range",
+    print(markdown(summaries, ["model", "batch", "threads", "allocator", "rounds", "minivae_ms", "torch_ms", "ratio", "ratio_range",
                                "minivae_ms_per_image", "minivae_growth_mib", "torch_growth_mib",
                                "minivae_peak_mib", "torch_peak_mib"],
                    {"minivae_ms": "{:.1f}", "torch_ms": "{:.1f}", "ratio": "{:.2f}",

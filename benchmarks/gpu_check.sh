@@ -31,7 +31,7 @@ if [ "${1:-}" = "--dry-run" ]; then
   PY=${PYTHON:-.venv/bin/python}
   export MINIVAE_CUPY_STANDIN=1 PYTHONPATH="$PWD/tests/cupy_standin${PYTHONPATH:+:$PYTHONPATH}"
   TESTS=(tests/test_functional_linear.py -k cupy)
-  BENCH=(--models fashion-vae --batches 4 --rounds 1 --steps 2 --no-torch)
+  BENCH=(--models fashion-vae --batches 4 --rounds 1 --steps 2 --no-torch --allocators same)
   EVAL=(--models fashion-vae --rows 16 --rounds 1 --points 32)
 else
   if ! command -v nvidia-smi >/dev/null || ! nvidia-smi -L; then
@@ -57,7 +57,7 @@ else
     "$PY" -c "$probe"
   fi
   TESTS=(-k cupy)
-  BENCH=(--models fashion-vae faces-vae --batches 100 --rounds 3 --steps 10)
+  BENCH=(--models fashion-vae faces-vae --batches 100 --rounds 3 --steps 10 --allocators same)
   EVAL=(--models fashion-vae cvae --rows 32 2048 --rounds 3)
 fi
 

@@ -6,6 +6,7 @@
     minivae report runs/fashion-vae
     minivae evaluate runs/fashion-vae            # ELBO, IWAE_K, active units -> evaluation.json
     minivae explore runs/fashion-vae             # explorer.html: the encoder and decoder in the browser
+    minivae trace runs/fashion-vae               # step.html: one training step, op by op
     minivae bench
     minivae exercise check tutorials/exercises/01_sigmoid.py
     minivae info
@@ -160,6 +161,19 @@ def _run_dir_parser(sub, name, help_text):
     return p
 
 
+def _trace_parser(sub):
+    p = _run_dir_parser(sub, "trace", "record one training step of a run's model: print where the "
+                        "time and memory go, op by op, and write RUN_DIR/step.html, its graph with "
+                        "values, gradients, play backward and the loss split")
+    p.add_argument("--batch", type=arguments.positive_int, default=32, metavar="N",
+                   help="the first N training images, in file order")
+    p.add_argument("--rounds", type=arguments.positive_int, default=5,
+                   help="runs of the step that the times are medians of")
+    p.add_argument("--out", default=None, metavar="FILE", help="the page to write (unset: RUN_DIR/step.html)")
+    _data_option(p)
+    _backend_option(p)
+
+
 def build_parser():
     parser = Parser(prog="minivae", description=__doc__)
     parser.add_argument("--version", action="version", version=f"minivae {__version__}")
@@ -183,6 +197,7 @@ def build_parser():
                    "(unset: RUN_DIR/explorer.html)")
     _data_option(p)
     _backend_option(p)
+    _trace_parser(sub)
     p = sub.add_parser("bench", help="the quick benchmark: per-op table and the VAE step",
                        description="The quick benchmark: per-op table and the VAE training step.")
     p.add_argument("--json", default="benchmarks/out/quick.json", help="where to write the JSON")

@@ -168,3 +168,21 @@ def explore(args):
     val_x, val_labels, data_set = load_validation(run, args.data)
     print(write_explorer(model, args.out or run_dir(args.run_dir), val_x, val_labels, run,
                          history=load_history(args.run_dir), data_set=data_set))
+
+
+def trace(args):
+    """`minivae trace DIR`: one training step of the run's model, recorded; the per-op table and step.html."""
+    from .tracing.run import trace_run
+    _backend(args.backend)
+    record, run = trace_run(args.run_dir, args.batch, args.data, args.rounds)
+    print(f"one training step of the {run.settings.model}: the first {record.batch} training images, "
+          f"seed {record.seed}, {len(record.nodes)} ops; times are medians of {record.rounds} runs")
+    print(record.table())
+    print(record.write(args.out or run_dir(args.run_dir), book=_book()))
+
+
+def _book():
+    """The built book beside this source tree, for the page's API links (None: not built here)."""
+    index = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "_build",
+                         "html", "index.html")
+    return "file://" + os.path.dirname(index) + "/" if os.path.exists(index) else None

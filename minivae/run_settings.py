@@ -29,7 +29,7 @@ class RunSettings:
     """What a run computes with; ``epochs`` is the only one that --resume may change.
 
     model_args: the model's constructor arguments (latent_dim, beta, ...), as the registry
-    builds it. limit: only the first N training and validation images (None: all).
+    builds it (a dict: read it, never change it). limit: only the first N training and validation images (None: all).
     data_path: the folder given with --data (None: where minivae finds the data set).
     data_hash: sha256 of the data files read (minivae.data.content_hash; None: not recorded).
     stand_in: the data set whose files were read in place of ``dataset``'s (Fashion-MNIST for
@@ -75,7 +75,7 @@ class RunSettings:
         return dataclasses.asdict(self)
 
     def lines(self):
-        """(name in words, value) for the start banner and the report's table."""
+        """(name in words, value) of each setting, for the report's table."""
         rows = [("model", self.model)]
         rows += [(PLAIN_NAMES.get(k, k.replace("_", " ")), v) for k, v in self.model_args.items()]
         rows += [("data set", self.dataset), ("data folder (--data)", self.data_path or "where minivae finds it"),
@@ -97,14 +97,6 @@ class RunSettings:
                 + (f" (read: {self.stand_in})" if self.stand_in else "")
                 + (f" from {self.data_path}" if self.data_path else "")
                 + (f", sha256 {self.data_hash[:12]}" if self.data_hash else ""))
-
-    def differences(self, other, ignore=("epochs",)):
-        """[(flag, this value, other's value)] for each setting the two runs do not share."""
-        names = [n for n in FLAGS if n not in ignore]
-        found = [(FLAGS[n], self.value(n), other.value(n)) for n in names if self.value(n) != other.value(n)]
-        if self.optimizer != other.optimizer:
-            found.append(("optimizer", self.optimizer, other.optimizer))
-        return found
 
 
 PLAIN_NAMES = {"beta": "beta: weight of the reconstruction loss against the KL",

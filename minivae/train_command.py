@@ -45,8 +45,9 @@ def train(args):
     except BrokenPipeError:  # `minivae train | head`: the reader left, cli ends quietly
         raise
     except OSError as exc:  # the system refused: a full disk, a read-only folder
-        raise RunInterrupted(f"minivae train: {exc.filename or 'a file'}: {exc.strerror or exc}; "
-                             f"{_how_to_go_on(args, out)}", 1) from None
+        kept = f"; {_how_to_go_on(args, out)}" if _has_checkpoint(out) else ""
+        raise RunInterrupted(f"minivae train: {exc.filename or 'a file'}: {exc.strerror or exc}{kept}",
+                             1) from None
 
 
 def _train(args, out):
@@ -260,10 +261,14 @@ def resume_command(out, backend_name=None):
     return "minivae train --resume --out " + shlex.quote(out) + (f" --backend {backend_name}" if backend_name else "")
 
 
+def _has_checkpoint(out):
+    from .training import CHECKPOINT
+    return os.path.exists(os.path.join(out, CHECKPOINT))
+
+
 def _how_to_go_on(args, out):
     """What an interrupted run says: the command that resumes it, or that nothing was saved yet."""
-    from .training import CHECKPOINT
-    if os.path.exists(os.path.join(out, CHECKPOINT)):
+    if _has_checkpoint(out):
         return f"the last completed epoch's checkpoint is whole; continue with: {resume_command(out, args.backend)}"
     return "no epoch was completed, so nothing was saved; run the same command again"
 

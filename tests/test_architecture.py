@@ -112,3 +112,17 @@ def test_no_module_outside_models_compares_a_models_name():
 def test_the_name_check_finds_a_comparison():
     tree = ast.parse('if meta.get("model") == "cvae" or name in ("mlp-vae", "x"):\n    pass\n')
     assert [line for line, _ in _compares_a_model_name(tree, {"cvae", "mlp-vae"})] == [1, 1]
+
+
+def test_readmes_floors_are_the_contracts():
+    """README's Architecture diagram lists setup.cfg's floors, in order: the section stays current."""
+    import configparser
+    config = configparser.ConfigParser()
+    config.read(os.path.join(ROOT, "setup.cfg"), encoding="utf-8")
+    floors = [line.strip() for line in config["importlinter:contract:floors"]["layers"].splitlines()
+              if line.strip()]
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        section = f.read().split("## Architecture", 1)[1]
+    diagram = section.split("```", 2)[1].strip("\n").splitlines()
+    drawn = [line.strip().split("  ")[0].strip() for line in diagram]
+    assert drawn == floors, f"README's Architecture diagram {drawn} is not setup.cfg's floors {floors}"

@@ -183,7 +183,7 @@ def test_the_site_has_every_part(site):
     names = set(pages())
     chapters = [n for n in names if n.startswith("tutorials/0")]
     exercises = [n for n in names if n.startswith("_generated/exercises/0")]
-    assert len(chapters) == 7, chapters
+    assert len(chapters) == 8, chapters
     assert len(exercises) == 8, exercises
     for page in ("index.html", "api/index.html", "api/functional.html", "api/nn.html", "results.html",
                  "_generated/trained-model/index.html", "_generated/trained-model/explorer.html", "search.html"):

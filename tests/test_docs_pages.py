@@ -69,7 +69,7 @@ def test_generated_pages_stand_apart_under_docs_generated(tmp_path):
     assert written and all(name.startswith("_generated/") for name in written), written
     assert "_generated/exercises/index.md" in written
     ignored = (ROOT / ".gitignore").read_text().splitlines()
-    assert "docs/_generated/" in ignored and "docs/exercises/" not in ignored
+    assert "docs/_generated/" in ignored
 
 
 def test_the_build_trains_nothing_it_is_given_its_run_folder(tmp_path, monkeypatch):
@@ -83,3 +83,16 @@ def test_the_build_trains_nothing_it_is_given_its_run_folder(tmp_path, monkeypat
     monkeypatch.setenv("MINIVAE_DOCS_RUN", str(tmp_path))
     monkeypatch.setenv("MINIVAE_DOCS_RUN_HOW", "quick")
     assert minivae_book.run_folder() == (tmp_path, "quick")
+
+
+def test_no_generated_page_is_committed():
+    """The book's generated pages are written at build time, never kept in git."""
+    import shutil
+    import subprocess
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    tracked = subprocess.run(["git", "ls-files", "docs"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout.splitlines()
+    generated = [name for name in tracked if name.startswith(
+        ("docs/_generated/", "docs/exercises/", "docs/trained-model/", "docs/_learning_path.md"))]
+    assert not generated, f"generated pages are committed (git rm --cached them): {generated}"

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "tutorials").glob("[0-9][0-9]_*.ipynb"))
 CELL_TIMEOUT = 300  # seconds per cell; QUICK cells take a few seconds
 EXPECTED = ("01_autograd_from_scratch", "02_convolution_im2col", "03_autoencoder", "04_vae",
-            "05_latent_space", "06_cpu_vs_gpu", "07_how_good_is_my_vae")
+            "05_latent_space", "06_cpu_vs_gpu", "07_how_good_is_my_vae", "08_one_training_step")
 
 
 def _id(path):
@@ -31,7 +31,7 @@ def _code(nb):
     return [cell for cell in nb.cells if cell.cell_type == "code"]
 
 
-def test_the_seven_notebooks_are_there():
+def test_the_eight_notebooks_are_there():
     assert tuple(p.stem for p in NOTEBOOKS) == EXPECTED
 
 

@@ -228,11 +228,12 @@ def run_folder():
 
 
 def _model_name(run):
-    """The model a run folder holds, from its checkpoint's metadata."""
+    """The model a run folder holds, from its checkpoint's record (minivae.run_settings)."""
+    from minivae.run_settings import SavedRun
     from minivae.training import read_checkpoint
     try:
-        return read_checkpoint(run / "checkpoint.npz")[2].get("model", "fashion-vae")
-    except (OSError, ValueError, KeyError):
+        return SavedRun.from_meta(read_checkpoint(run / "checkpoint.npz")[2]).settings.model
+    except (OSError, ValueError):
         return "fashion-vae"
 
 

@@ -8,6 +8,7 @@ needed, remembers the inputs so the engine can walk back through them.
 import contextlib
 
 from .. import backend
+from . import hooks
 from .tensor import Tensor
 
 _grad_enabled = True
@@ -34,12 +35,35 @@ class Function:
 
     inputs = None
     freed = False
+    output = None  # (shape, dtype) of the result, once applied
+    called_as = None  # the function the learner called, where it built another op (see route)
+    route = None  # why it did, e.g. conv2d at stride 1 computed as a transposed convolution
 
     @property
     def name(self):
         return type(self).__name__.lower()
 
+    def __repr__(self):
+        """``<Mul: (2, 3) float32, (2, 3) float32 -> (2, 3) float32>``, and the route it took."""
+        op = type(self).__name__
+        if self.called_as:
+            op = f"{self.called_as} as {op}"
+        if self.freed or self.inputs is None:
+            said = "freed by backward" if self.freed else "not applied"
+            out = f" -> {self.output[0]} {self.output[1]}" if self.output else ""
+            return f"<{op}: {said}{out}>"
+        ins = ", ".join(f"{t.shape} {t.dtype}" for t in self.inputs)
+        out = f" -> {self.output[0]} {self.output[1]}" if self.output else ""
+        route = f" ({self.route})" if self.route else ""
+        return f"<{op}: {ins}{out}{route}>"
+
     def __call__(self, *inputs):
+        if hooks.tracer is not None:  # inside minivae.trace: timed and recorded
+            return hooks.tracer.apply(self, inputs)
+        return self.apply(inputs)
+
+    def apply(self, inputs):
+        """Run forward on ``inputs`` and, when a gradient will be needed, join the graph."""
         inputs = _as_tensors(self.name, inputs)
         needs = _grad_enabled and any(t.requires_grad for t in inputs)
         # per input: does the caller want its gradient? ops may skip the others
@@ -50,6 +74,7 @@ class Function:
         if needs:
             out.creator = self
             self.inputs = inputs
+            self.output = (tuple(y.shape), y.dtype)
         return out
 
     def forward(self, *xs):
@@ -59,8 +84,12 @@ class Function:
         raise NotImplementedError
 
     def free(self):
-        """Drop the inputs and everything forward saved: the graph is used up."""
+        """Drop the inputs and everything forward saved: the graph is used up.
+
+        What it was stays readable: the output's shape and the route it took."""
+        kept = {k: v for k, v in vars(self).items() if k in ("output", "called_as", "route")}
         vars(self).clear()
+        vars(self).update(kept)
         self.freed = True
 
 

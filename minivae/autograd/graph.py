@@ -6,6 +6,7 @@ turns its output's gradient into its inputs' gradients. A tensor used twice
 receives the *sum* of both contributions (the multivariable chain rule).
 """
 from ..backend import get_array_module
+from . import hooks
 
 
 def topological_order(root):
@@ -68,6 +69,7 @@ def sum_to(grad, shape, op):
 
 def backward(root, grad, retain_graph=False):
     """Accumulate d(root)/d(leaf) into ``leaf.grad`` for every leaf that requires grad."""
+    tracer = hooks.tracer
     grads = {id(root): grad}
     for t in reversed(topological_order(root)):
         gy = grads.pop(id(t), None)
@@ -79,16 +81,35 @@ def backward(root, grad, retain_graph=False):
             continue
         if gy is None:
             continue
-        gxs = f.backward(gy)
-        if not isinstance(gxs, tuple):
-            gxs = (gxs,)
-        for x, gx in zip(f.inputs, gxs):
-            if gx is None or not x.requires_grad:
-                continue
-            gx = sum_to(gx, x.shape, f.name)
-            assert gx.shape == x.shape and gx.dtype == x.dtype, (
-                f"{f.name}.backward returned a gradient of shape {gx.shape} and dtype "
-                f"{gx.dtype} for an input of shape {x.shape} and dtype {x.dtype}")
-            grads[id(x)] = gx if id(x) not in grads else grads[id(x)] + gx
-        if not retain_graph:
-            f.free()
+        if tracer is not None:  # inside minivae.trace: timed, and what it sends recorded
+            tracer.backward(f, gy, lambda: visit(f, gy, grads, retain_graph))
+        else:
+            visit(f, gy, grads, retain_graph)
+
+
+def visit(f, gy, grads, retain_graph):
+    """One op's turn in the walk: send its gradients on, then free what it saved (unless kept)."""
+    sent = send(f, gy, grads)
+    if not retain_graph:
+        f.free()
+    return sent
+
+
+def send(f, gy, grads):
+    """The chain rule at one op: its output's gradient ``gy`` in, one gradient per input out,
+    added to what ``grads`` holds for that input. Returns them (None where none is sent)."""
+    gxs = f.backward(gy)
+    if not isinstance(gxs, tuple):
+        gxs = (gxs,)
+    sent = []
+    for x, gx in zip(f.inputs, gxs):
+        if gx is None or not x.requires_grad:
+            sent.append(None)
+            continue
+        gx = sum_to(gx, x.shape, f.name)
+        assert gx.shape == x.shape and gx.dtype == x.dtype, (
+            f"{f.name}.backward returned a gradient of shape {gx.shape} and dtype "
+            f"{gx.dtype} for an input of shape {x.shape} and dtype {x.dtype}")
+        grads[id(x)] = gx if id(x) not in grads else grads[id(x)] + gx
+        sent.append(gx)
+    return sent

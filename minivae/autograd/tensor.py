@@ -17,12 +17,15 @@ class Tensor:
     ``data`` is the backend array; ``grad`` its gradient after ``backward()`` (same
     shape and dtype, or None); ``creator`` the Function that produced it (None for a
     leaf: data or a parameter). ``requires_grad=True`` makes a leaf collect a gradient.
+    ``name`` (optional) is what its repr and the graph drawings call it.
     """
+
+    name = None
 
     # numpy's binary operators defer to Tensor, so `2.0 * t` and `array + t` build graph nodes
     __array_priority__ = 100
 
-    def __init__(self, data, requires_grad=False, dtype=None, device=None):
+    def __init__(self, data, requires_grad=False, dtype=None, device=None, name=None):
         if isinstance(data, Tensor):
             data = data.data
         xp = backend.get_array_module(data)
@@ -42,6 +45,8 @@ class Tensor:
         self.requires_grad = bool(requires_grad)
         self.grad = None
         self.creator = None
+        if name is not None:
+            self.name = str(name)
 
     @classmethod
     def _wrap(cls, array, requires_grad=False):
@@ -64,8 +69,12 @@ class Tensor:
     def __repr__(self):
         body = numpy.array2string(self.numpy(), precision=4, separator=", ", prefix="Tensor(")
         extra = f", device='{self.device}'" if self.device != "cpu" else ""
-        grad = ", requires_grad=True" if self.requires_grad else ""
-        return f"Tensor({body}, dtype={self.dtype}{extra}{grad})"
+        if self.creator is not None:  # computed: say by which op
+            grad = f", grad_fn={type(self.creator).__name__}"
+        else:
+            grad = ", requires_grad=True" if self.requires_grad else ""
+        name = f", name={self.name!r}" if self.name else ""
+        return f"Tensor({body}, shape={self.shape}, dtype={self.dtype}{extra}{grad}{name})"
 
     # ------------------------------------------------------------ autograd
     def backward(self, grad=None, retain_graph=False):

@@ -11,6 +11,7 @@ every output: the backward is
 with dx_hat = dy * weight. In eval mode the running statistics are constants
 and dx = dy * weight / sqrt(running_var + eps).
 """
+from .. import parallel
 from ..autograd.function import Function
 from ..autograd.tensor import Tensor
 from ..backend import get_array_module
@@ -25,11 +26,11 @@ class BatchNorm(Function):
     x_hat = xc * inv_std; working with xc directly saves whole passes over the activations
     (each pass over a (128, 128, 32, 32) float32 tensor reads and writes 67 MB).
 
-    Passes over the activations, the fewest NumPy allows (it has no fused multiply-add):
-    forward: mean, xc, sum(xc^2), xc * scale, + bias; backward: sum(gy) and sum(gy * xc)
-    (the two reductions, by einsum: no product array), then
-    dx = scale * (xc * k + gy - mean(gy)), k = -inv_std^2 * mean(gy * xc): one multiply
-    into a fresh array, then three in-place passes.
+    Passes over the activations: forward, the mean; xc with sum(xc^2); xc * scale + bias.
+    backward: sum(gy) with sum(gy * xc) (by einsum: no product array); then
+    dx = scale * (xc * k + gy - mean(gy)), k = -inv_std^2 * mean(gy * xc). Each pass runs
+    on pieces of the batch on every core (``parallel``); the ufuncs of one line run on
+    one piece after the other, while it is still in the core's cache.
     """
 
     def __init__(self, running_mean, running_var, training, momentum, eps):
@@ -40,20 +41,24 @@ class BatchNorm(Function):
         xp = get_array_module(x)
         self.axes = (0,) + tuple(range(2, x.ndim))
         shape = _channel_shape(x)
+        n = x.size // x.shape[1]
+        self.xc = xp.empty_like(x)
+
+        def centre(x, xc):  # xc = x - mean, and its share of sum(xc^2)
+            xp.subtract(x, mean.reshape(shape), out=xc)
+            return _channel_dot(xp, xc, xc)
         if self.training:
-            mean = x.mean(axis=self.axes)
-            self.xc = x - mean.reshape(shape)
-            n = x.size // x.shape[1]
-            var = _channel_dot(xp, self.xc, self.xc) / n  # the biased batch variance
+            mean = parallel.sum_chunks(lambda x: x.sum(axis=self.axes), x) / n
+            var = parallel.sum_chunks(centre, x, self.xc) / n  # the biased batch variance
             self._update_running(mean, var * (n / max(n - 1, 1)))  # running var is unbiased
         else:  # running stats may be kept in another float dtype: compute in x's
             mean, var = self.running_mean.astype(x.dtype, copy=False), self.running_var
-            self.xc = x - mean.reshape(shape)
+            parallel.map_chunks(centre, x, self.xc)
         self.inv_std = (1 / xp.sqrt(var + self.eps)).astype(x.dtype).reshape(shape)  # (1, C, ...)
         self.weight = weight.reshape(shape)
-        y = xp.multiply(self.xc, self.inv_std * self.weight)  # = x_hat * weight
-        y += bias.reshape(shape)
-        return y
+        scale, shift = self.inv_std * self.weight, bias.reshape(shape)
+        return parallel.elementwise(  # y = x_hat * weight + bias
+            lambda xc, out: xp.add(xp.multiply(xc, scale, out=out), shift, out=out), self.xc)
 
     def _update_running(self, mean, unbiased_var):
         m = self.momentum
@@ -65,19 +70,24 @@ class BatchNorm(Function):
     def backward(self, gy):
         xp = get_array_module(gy)
         n = gy.size // gy.shape[1]
-        g_bias = gy.sum(axis=self.axes)
-        gy_xc = _channel_dot(xp, gy, self.xc).reshape(self.inv_std.shape)  # sum(gy * x_hat) / inv_std
+        sums = parallel.sum_chunks(  # (2, C): sum(gy), sum(gy * xc), in one pass
+            lambda gy, xc: xp.stack([gy.sum(axis=self.axes), _channel_dot(xp, gy, xc)]), gy, self.xc)
+        g_bias = sums[0]
+        gy_xc = sums[1].reshape(self.inv_std.shape)  # sum(gy * x_hat) / inv_std
         g_weight = (gy_xc * self.inv_std).reshape(-1)
         scale = self.inv_std * self.weight  # d(y)/d(x_hat) * d(x_hat)/d(x) at fixed statistics
         if not self.training:
             return gy * scale, g_weight, g_bias
         # minus what flows back through the batch mean and variance:
         # dx = scale * (gy - mean(gy) - x_hat * mean(gy * x_hat)), written with xc
-        gx = xp.multiply(self.xc, -self.inv_std * self.inv_std * gy_xc / n)
-        gx += gy
-        gx -= g_bias.reshape(scale.shape) / n
-        gx *= scale
-        return gx, g_weight, g_bias
+        k, mean_gy = -self.inv_std * self.inv_std * gy_xc / n, g_bias.reshape(scale.shape) / n
+
+        def gx(xc, gy, out):
+            xp.multiply(xc, k, out=out)
+            out += gy
+            out -= mean_gy
+            out *= scale
+        return parallel.elementwise(gx, self.xc, gy), g_weight, g_bias
 
 
 def _channel_dot(xp, a, b):

@@ -14,7 +14,9 @@ Both use a weight of shape (C_grid, C_image, kh, kw): that is (C_out, C_in,
 kh, kw) for conv2d and (C_in, C_out, kh, kw) for conv_transpose2d, exactly
 as torch.nn.functional lays them out.
 """
+from .. import parallel
 from ..autograd.function import Function
+from ..backend import get_array_module
 from .conv_geometry import Geometry, conv_geometry
 from .im2col import col2im, im2col, pad_channels_last
 
@@ -74,8 +76,14 @@ def _weight_grad(grid_rows, image_cols, weight_shape):
 
 
 def _add_bias(y, bias):
-    y += bias.reshape(1, -1, 1, 1)  # (1, C, 1, 1): y is fresh memory, so in place is safe
+    xp, b = get_array_module(y), bias.reshape(1, -1, 1, 1)  # (1, C, 1, 1)
+    parallel.map_chunks(lambda y: xp.add(y, b, out=y), y)  # y is fresh memory: in place is safe
     return y
+
+
+def _bias_grad(gy):
+    """d(loss)/d(bias): gy summed over the batch and the pixels."""
+    return parallel.sum_chunks(lambda gy: gy.sum(axis=(0, 2, 3)), gy)
 
 
 class Conv2d(Function):
@@ -93,7 +101,7 @@ class Conv2d(Function):
             gx, _ = _grid_to_image(gy, self.weight, self.g)  # the transposed conv of gy
         grid_rows = gy.transpose(0, 2, 3, 1).reshape(-1, gy.shape[1])  # (N*out_h*out_w, C_out)
         gw = _weight_grad(grid_rows, self.cols, self.weight.shape)
-        gb = gy.sum(axis=(0, 2, 3)) if len(self.needs_grad) == 3 else None
+        gb = _bias_grad(gy) if len(self.needs_grad) == 3 else None
         return gx, gw, gb
 
 
@@ -110,11 +118,19 @@ class ConvTranspose2d(Function):
         gx, image_cols = _image_to_grid(gy, self.weight, self.g)  # the conv of gy
         gx = gx if self.needs_grad[0] else None
         gw = _weight_grad(self.rows, image_cols, self.weight.shape)
-        gb = gy.sum(axis=(0, 2, 3)) if len(self.needs_grad) == 3 else None
+        gb = _bias_grad(gy) if len(self.needs_grad) == 3 else None
         return gx, gw, gb
 
 
 # ---------------------------------------------------------------- argument handling
+
+def _routed(op, called):
+    """``op`` marked as standing for ``called``, so graphs, traces and reprs show what was called."""
+    op.called_as = called
+    op.route = (f"stride 1: {called} computed as {type(op).__name__} with the kernel flipped, "
+                "its channel axes swapped: the cheaper side")
+    return op
+
 
 def _check_shapes(op, x, weight, bias, image_channels_axis):
     if x.ndim != 4 or weight.ndim != 4:
@@ -143,7 +159,7 @@ def conv2d(x, weight, bias=None, stride=1, padding=0):
     inputs = (x, weight) if bias is None else (x, weight, bias)
     swapped = _swapped(g)
     if swapped is not None and weight.shape[0] < weight.shape[1]:  # C_out < C_in: go the other way
-        return ConvTranspose2d(swapped)(x, _flip(weight), *inputs[2:])
+        return _routed(ConvTranspose2d(swapped), "conv2d")(x, _flip(weight), *inputs[2:])
     return Conv2d(g)(*inputs)
 
 
@@ -161,5 +177,5 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
     inputs = (x, weight) if bias is None else (x, weight, bias)
     swapped = _swapped(g)
     if swapped is not None and weight.shape[0] < weight.shape[1]:  # C_in < C_out: go the other way
-        return Conv2d(swapped)(x, _flip(weight), *inputs[2:])
+        return _routed(Conv2d(swapped), "conv_transpose2d")(x, _flip(weight), *inputs[2:])
     return ConvTranspose2d(g)(*inputs)

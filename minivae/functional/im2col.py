@@ -16,6 +16,7 @@ Internally images are channels-last (N, H, W, C): a window is then kh*kw runs
 of C contiguous numbers, which copy fast. The public ops stay NCHW; the
 transposes between the two are views, not copies.
 """
+from .. import parallel
 from ..backend import get_array_module
 
 
@@ -27,8 +28,12 @@ def pad_channels_last(x, pads):
     if not any(pads):
         return xh
     n, h, w, c = xh.shape
-    out = xp.zeros((n, h + top + bottom, w + left + right, c), dtype=x.dtype)
-    out[:, top:top + h, left:left + w, :] = xh
+    out = xp.empty((n, h + top + bottom, w + left + right, c), dtype=x.dtype)
+
+    def pad(xh, out):  # one piece of the batch: zeros, then the image inside the border
+        out.fill(0)
+        out[:, top:top + h, left:left + w, :] = xh
+    parallel.map_chunks(pad, xh, out)
     return out
 
 
@@ -40,7 +45,9 @@ def im2col(xh, kh, kw, sh, sw, out_h, out_w):
     windows = xp.lib.stride_tricks.as_strided(
         xh, shape=(n, out_h, out_w, kh, kw, c),
         strides=(s_n, s_h * sh, s_w * sw, s_h, s_w, s_c))  # (N, out_h, out_w, kh, kw, C), a view
-    return windows.reshape(n * out_h * out_w, kh * kw * c)  # (N*out_h*out_w, kh*kw*C), the copy
+    cols = xp.empty(windows.shape, dtype=xh.dtype)
+    parallel.map_chunks(lambda windows, cols: xp.copyto(cols, windows), windows, cols)  # the copy
+    return cols.reshape(n * out_h * out_w, kh * kw * c)  # (N*out_h*out_w, kh*kw*C)
 
 
 def col2im(cols, padded_shape, kh, kw, sh, sw, out_h, out_w, start=None):
@@ -59,17 +66,18 @@ def col2im(cols, padded_shape, kh, kw, sh, sw, out_h, out_w, start=None):
     cols = cols.reshape(n, out_h, out_w, kh, kw, c)  # (N, out_h, out_w, kh, kw, C)
     blocks_h, blocks_w = -(-kh // sh), -(-kw // sw)  # ceil(k / s) blocks of offsets per axis
     rows, columns = max(hp, sh * (out_h + blocks_h - 1)), max(wp, sw * (out_w + blocks_w - 1))
-    if start is None:
-        image = xp.zeros((n, rows, columns, c), dtype=cols.dtype)  # room for the last block
-    else:
-        image = xp.empty((n, rows, columns, c), dtype=cols.dtype)
-        image[...] = start  # (C,) broadcast over (N, rows, columns, C): channels last
-    for qh in range(blocks_h):
-        rh = min(sh, kh - sh * qh)  # kernel offsets in this block (the last may have fewer)
-        for qw in range(blocks_w):
-            rw = min(sw, kw - sw * qw)
-            target = image[:, sh * qh:sh * (qh + out_h), sw * qw:sw * (qw + out_w), :]
-            target = target.reshape(n, out_h, sh, out_w, sw, c)[:, :, :rh, :, :rw, :]  # a view
-            block = cols[:, :, :, sh * qh:sh * qh + rh, sw * qw:sw * qw + rw, :]
-            target += block.transpose(0, 1, 3, 2, 4, 5)  # (N, out_h, rh, out_w, rw, C)
+    image = xp.empty((n, rows, columns, c), dtype=cols.dtype)  # room for the last block
+
+    def add_blocks(cols, image):  # one piece of the batch, n images
+        n = image.shape[0]
+        image[...] = 0 if start is None else start  # start (C,) broadcast: channels last
+        for qh in range(blocks_h):
+            rh = min(sh, kh - sh * qh)  # kernel offsets in this block (the last may have fewer)
+            for qw in range(blocks_w):
+                rw = min(sw, kw - sw * qw)
+                target = image[:, sh * qh:sh * (qh + out_h), sw * qw:sw * (qw + out_w), :]
+                target = target.reshape(n, out_h, sh, out_w, sw, c)[:, :, :rh, :, :rw, :]  # a view
+                block = cols[:, :, :, sh * qh:sh * qh + rh, sw * qw:sw * qw + rw, :]
+                target += block.transpose(0, 1, 3, 2, 4, 5)  # (n, out_h, rh, out_w, rw, C)
+    parallel.map_chunks(add_blocks, cols, image)
     return image[:, :hp, :wp, :]

@@ -12,6 +12,7 @@ import re
 import numpy
 
 from .. import backend
+from ..autograd import hooks
 from ..autograd.tensor import Tensor
 from . import init
 from .module import Module
@@ -78,6 +79,8 @@ class Layer(Module):
                 self.place(ref.device, ref.dtype)  # weights go where the first input lives, in its dtype
             self.ensure_built(self._shape_of(inputs))
         self.check_input(inputs)
+        if hooks.tracer is not None:  # inside minivae.trace: the ops inside are this layer's
+            return hooks.tracer.inside(self, self.forward, *inputs)
         return self.forward(*inputs)
 
     @staticmethod

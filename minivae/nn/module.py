@@ -18,6 +18,7 @@ from collections import OrderedDict
 import numpy
 
 from .. import backend
+from ..autograd import hooks
 from ..autograd.function import no_grad
 from .parameter import Parameter
 
@@ -42,6 +43,8 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *inputs, **kwargs):
+        if hooks.tracer is not None:  # inside minivae.trace: the ops inside are this module's
+            return hooks.tracer.inside(self, self.forward, *inputs, **kwargs)
         return self.forward(*inputs, **kwargs)
 
     # ------------------------------------------------------------ buffers

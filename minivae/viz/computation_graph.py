@@ -1,7 +1,9 @@
 """Draw the autograd graph behind a tensor, as Graphviz DOT (DeZero's and micrograd's draw_dot).
 
-Tensors are ellipses labelled with their shape and dtype; ops are boxes named
-by their class (``Mul``, ``Conv2d``, ...). Arrows run the way forward ran,
+Tensors are ellipses labelled with their name where they have one
+(``Tensor(..., name="x")``), their shape and dtype; ops are boxes named by their
+Function's class (``Mul``, ``Conv2d``, ...), and by the function the learner called
+where that built another op (``conv2d`` at stride 1 may run as a ``ConvTranspose2d``). Arrows run the way forward ran,
 from inputs through the op to its output; backward walks them in reverse.
 
 Draw *before* calling ``backward()``: backward frees each op's saved inputs
@@ -16,7 +18,14 @@ import subprocess
 def _tensor_label(t):
     shape = "x".join(str(n) for n in t.shape) or "scalar"
     grad = ", grad" if t.requires_grad else ""
-    return f"{shape} {t.dtype}{grad}"
+    name = f"{t.name}\\n" if t.name else ""
+    return f"{name}{shape} {t.dtype}{grad}"
+
+
+def op_label(f):
+    """The Function's class, or "conv2d (as ConvTranspose2d)" where the call took another route."""
+    op = type(f).__name__
+    return f"{f.called_as}\\n(as {op})" if f.called_as else op
 
 
 def to_dot(tensor):
@@ -36,8 +45,9 @@ def to_dot(tensor):
             raise RuntimeError(
                 "computation_graph: this graph was freed by backward(); draw it before calling "
                 "backward(), or call backward(retain_graph=True).")
-        lines.append(f'  f{id(f)} [label="{type(f).__name__}", shape=box, style=filled, '
-                     'fillcolor="#bae7ff"];')
+        tip = f', tooltip="{f.route}"' if f.route else ""
+        lines.append(f'  f{id(f)} [label="{op_label(f)}", shape=box, style=filled, '
+                     f'fillcolor="#bae7ff"{tip}];')
         lines.append(f"  f{id(f)} -> t{id(t)};")
         for x in f.inputs:
             if id(x) not in seen:
