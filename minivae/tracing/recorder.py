@@ -1,6 +1,6 @@
 """Recorder: while it is on, every op application, module call and backward step is written down.
 
-Around the part of a step to record::
+For example::
 
     with Recorder(model) as record:
         losses = model.compute_losses(x)
