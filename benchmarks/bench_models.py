@@ -206,8 +206,8 @@ def main():
 
     from minivae.bench.report import markdown, save_json
     print()
-    print(markdown(summaries, ["model", "batch", "threads", "allocator", "rounds", "minivae_ms", "torch_ms", "ratio", "ratio_range",
-                               "minivae_ms_per_image", "minivae_growth_mib", "torch_growth_mib",
+    print(markdown(summaries, ["model", "batch", "threads", "allocator", "rounds", "minivae_ms", "torch_ms", "ratio",
+                               "ratio_range", "minivae_ms_per_image", "minivae_growth_mib", "torch_growth_mib",
                                "minivae_peak_mib", "torch_peak_mib"],
                    {"minivae_ms": "{:.1f}", "torch_ms": "{:.1f}", "ratio": "{:.2f}",
                     "minivae_ms_per_image": "{:.3f}", "minivae_growth_mib": "{:.0f}",

@@ -23,7 +23,6 @@ import argparse
 import collections
 import datetime
 import functools
-import json
 import os
 import platform
 import statistics

@@ -3,7 +3,6 @@ import numpy
 import pytest
 
 import minivae
-import minivae.functional as F
 from minivae import backend, models, optim
 from minivae.autograd import hooks
 from minivae.autograd.graph import topological_order
