@@ -60,7 +60,10 @@ def installed(program):
     return os.path.exists(os.path.join(BIN, program))
 
 
-QUICK_RUN = ["--epochs", "1", "--limit", "5000", "--quiet"]  # the quick book's run: one rough epoch
+def pytest_arguments(rest):
+    """pytest's arguments: ``rest`` less a lone -q, which setup.cfg's addopts already gives (a
+    second one, -qq, would hide pytest's closing count of passed, failed and skipped tests)."""
+    return [a for a in rest if a != "-q"]
 
 
 def docs_run(quick):
@@ -68,8 +71,9 @@ def docs_run(quick):
 
     MINIVAE_DOCS_RUN if set ("given"); else runs/fashion-vae, what `python3 dev.py train`
     leaves ("found"); else a full build trains it there with the book's recipe ("trained")
-    and a quick build trains one epoch on 5,000 images into docs/_build/quick-run ("quick").
-    Training happens here, before sphinx-build, never inside the build.
+    and a quick build shows the VAE minivae ships (minivae/trained: the book's recipe for one
+    epoch), its figures drawn into docs/_build/shipped-run ("quick"). Training happens here,
+    before sphinx-build, never inside the build.
     """
     given = os.environ.get("MINIVAE_DOCS_RUN")
     if given:
@@ -77,14 +81,19 @@ def docs_run(quick):
     main_run = os.path.join(ROOT, "runs", "fashion-vae")
     if all(os.path.exists(os.path.join(main_run, f)) for f in ("history.json", "explorer.html")):
         return main_run, "found"
-    run_dir, how, extra = ((os.path.join(ROOT, "docs", "_build", "quick-run"), "quick", QUICK_RUN) if quick
-                           else (main_run, "trained", []))
-    if not os.path.exists(os.path.join(run_dir, "explorer.html")):
-        print(f"No run folder for the book's trained-model page: training one in {run_dir}.", flush=True)
+    if quick:
+        shipped = os.path.join(ROOT, "docs", "_build", "shipped-run")
+        if not os.path.exists(os.path.join(shipped, "report.html")):
+            print(f"The quick book's trained-model page: the shipped VAE, drawn in {shipped}.", flush=True)
+            run(os.path.join(BIN, "python"), "-m", "minivae.trained.pack", "--unpack", shipped)
+            for command in ("explore", "report"):  # the explorer first, so that the report links to it
+                run(os.path.join(BIN, "minivae"), command, shipped)
+        return shipped, "quick"
+    if not os.path.exists(os.path.join(main_run, "explorer.html")):
+        print(f"No run folder for the book's trained-model page: training one in {main_run}.", flush=True)
         # --overwrite: a run there without its explorer.html (stopped, or --no-figures) is replaced
-        run(os.path.join(BIN, "minivae"), "train", "--model", "fashion-vae", "--out", run_dir, "--overwrite",
-            *extra)
-    return run_dir, how
+        run(os.path.join(BIN, "minivae"), "train", "--model", "fashion-vae", "--out", main_run, "--overwrite")
+    return main_run, "trained"
 
 
 def docs(rest):
@@ -114,8 +123,8 @@ def main(argv):
     what, rest = argv[0], argv[1:]
     if what == "test":
         install("dev")
-        run(os.path.join(BIN, "python"), "-m", "pytest", *rest)
-        print(HOW_TO_RUN, flush=True)
+        print(HOW_TO_RUN, flush=True)  # before pytest: its count of passed and failed ends the output
+        run(os.path.join(BIN, "python"), "-m", "pytest", *pytest_arguments(rest))
     elif what == "train":
         install("")
         fashion_mnist()

@@ -35,8 +35,8 @@ extensions = [
     "minivae_book",
 ]
 
-exclude_patterns = ["_build", "_generated/learning_path.md", "**/.ipynb_checkpoints", "tutorials/README.md", "tutorials/runs",
-                    "tutorials/exercises", "tutorials/solutions", "Thumbs.db", ".DS_Store"]
+exclude_patterns = ["_build", "_generated/learning_path.md", "**/.ipynb_checkpoints", "tutorials/README.md",
+                    "tutorials/runs", "tutorials/exercises", "tutorials/solutions", "Thumbs.db", ".DS_Store"]
 nitpicky = True  # every cross-reference in the API pages must resolve (CI builds with -W)
 nitpick_ignore_regex = [
     ("py:class", r"(numpy|cupy)\..*"),  # no network, so no intersphinx inventories

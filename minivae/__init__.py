@@ -9,6 +9,7 @@
 
     minivae.trace(model, optimizer, batch)   # one training step, recorded op by op
 """
+__version__ = "0.1.0"  # setup.cfg reads it from here
 import os
 
 # OpenBLAS's idle threads spin for about a tenth of a second after each matrix product before
@@ -26,4 +27,3 @@ from .gradcheck import gradcheck, GradcheckError
 from . import functional, nn, optim, models
 from .tracing import trace
 
-__version__ = "0.1.0"

@@ -14,6 +14,8 @@ import sys
 
 import numpy
 
+from .installed import gpu_install_hint
+
 BACKENDS = ("numpy", "cupy")
 DEVICES = {"numpy": "cpu", "cupy": "gpu"}
 _DEVICE_ALIASES = {"cpu": "numpy", "numpy": "numpy", "gpu": "cupy", "cuda": "cupy", "cupy": "cupy"}
@@ -47,8 +49,7 @@ def load_cupy():
     except Exception as exc:  # ImportError, or a broken CUDA install failing at import
         raise BackendError(
             "the 'cupy' backend needs CuPy, which is not installed here "
-            f"({type(exc).__name__}: {exc}). Install it with `pip install minivae[gpu]` "
-            "(the cupy-cuda13x wheel; pick cupy-cuda12x for a CUDA 12 driver), "
+            f"({type(exc).__name__}: {exc}). Install it with {gpu_install_hint()}, "
             "or stay on the CPU with minivae.use('numpy').") from None
     try:
         count = cupy.cuda.runtime.getDeviceCount()

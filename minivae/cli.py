@@ -19,7 +19,7 @@ import sys
 import textwrap
 import warnings
 
-from . import arguments, commands, models, recipes
+from . import __version__, arguments, commands, models, recipes
 from .evaluation.iwae import DEFAULT_SAMPLES
 
 MODELS = tuple(models.MODELS)  # the one list of model names (minivae/models/registry.py)
@@ -176,6 +176,7 @@ def _trace_parser(sub):
 
 def build_parser():
     parser = Parser(prog="minivae", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"minivae {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _train_parser(sub)
     p = _use_parser(sub, "reconstruct", "show test images (top) and their reconstructions (bottom)",

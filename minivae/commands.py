@@ -124,9 +124,12 @@ def evaluate(args):
     except evaluation.EvaluationError as exc:
         raise UserError(str(exc)) from None
     if not args.quiet:  # the progress bar shows only on a terminal: say up front what the run costs
+        from .evaluation.reading import duration, estimate_seconds
+        seconds = estimate_seconds(latent, images, args.samples, args.batch_size)
         print(f"evaluate {name}: {len(images):,} images x K = {args.samples:,} samples = "
-              f"{len(images) * args.samples:,} decoder passes on {backend.current()} "
-              "(--limit N and --samples K make it smaller)", file=sys.stderr, flush=True)
+              f"{len(images) * args.samples:,} decoder passes on {backend.current()}, about "
+              f"{duration(seconds)} (timed on the first images; --limit N and --samples K make it "
+              "smaller)", file=sys.stderr, flush=True)
     bar = tqdm(total=len(images) * args.samples, unit="z", unit_scale=True, leave=False,
                desc=f"evaluate {name}, K={args.samples}", disable=args.quiet or None)
     try:
@@ -138,6 +141,10 @@ def evaluate(args):
     result.extra.update(model=name, data=args.data or run.settings.dataset, seed=args.seed,
                         backend=backend.current())
     print(evaluation.format_table(result))
+    from .evaluation.reading import explanation
+    from .run_folder import load_history
+    print("\n".join(["", "reading the table:"] + ["  " + line for line in
+                     explanation(model, result.dimensions, load_history(args.run_dir))]))
     print(evaluation.save_evaluation(run_dir(args.run_dir), result))
     print(f"`minivae report {args.run_dir}` adds it to report.html", flush=True)
 

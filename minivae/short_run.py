@@ -12,6 +12,7 @@ when a run took fewer steps.
 import math
 
 from . import data, recipes
+from .installed import minivae_command
 
 
 def _full_train_images(name):
@@ -52,7 +53,7 @@ def short_run_warning(run, history, figures=True):
     needed, taken = steps_needed(model), steps_taken(run, history or [])
     if needed is None or taken is None or taken >= needed:
         return None
-    fix = "python3 dev.py train" if model == recipes.BOOK_MODEL else f"minivae train --model {model}"
+    fix = minivae_command(f"train --model {model}", main_job=model == recipes.BOOK_MODEL)
     shown = "so these figures show mostly blurry averages" if figures else \
         "so its decoded images would be mostly blurry averages"
     return (f"This run took {taken:,} training steps, and the {model} needs about {needed:,} "

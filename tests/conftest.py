@@ -59,13 +59,15 @@ def pytest_report_header(config):
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Say where the cupy cases ran, also under -q (which hides the header)."""
+    """Say where the cupy cases ran, also under -q (which hides the header); a part of pytest's
+    own count, which follows this line."""
     counts = {k: sum("cupy" in r.nodeid and r.when in ("call", "setup")
                      for r in terminalreporter.stats.get(k, []))
               for k in ("passed", "failed", "skipped")}
-    where = {"stand-in": "on the CuPy stand-in: NumPy on the CPU, not a GPU",
-             "real": "on real CuPy"}.get(_cupy_mode, "nowhere: CuPy not tested")
-    terminalreporter.write_line(f"cupy cases {where}: {counts['passed']} passed, "
+    where = {"stand-in": "ran on the CuPy stand-in (NumPy on the CPU, not a GPU)",
+             "real": "ran on real CuPy"}.get(_cupy_mode, "did not run (CuPy not tested)")
+    terminalreporter.write_line(f"of these, the cupy cases (tests of the CuPy backend, counted in the "
+                                f"total below too) {where}: {counts['passed']} passed, "
                                 f"{counts['failed']} failed, {counts['skipped']} skipped")
 
 

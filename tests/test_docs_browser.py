@@ -216,6 +216,25 @@ def test_every_page_loads_cleanly_from_disk(browser, site, check_dir):
     assert report["tutorials/04_vae.html"]["math_rendered"] > 0
 
 
+WIDE_CODE = """
+return Array.from(document.querySelectorAll('div.cell_input pre'))
+    .filter((pre) => pre.scrollWidth > pre.clientWidth + 1)
+    .map((pre) => pre.textContent.split('\\n')[0].slice(0, 60));
+"""
+
+
+def test_no_code_cell_is_wider_than_the_page(browser, site):
+    """Every chapter's code cells fit the page's width: no sideways scroll bar to find a line's end."""
+    wide = {}
+    for relative in [p for p in pages() if p.startswith("tutorials/0")]:
+        browser.get((site / relative).resolve().as_uri())
+        cells = browser.execute_script(WIDE_CODE)
+        if cells:
+            wide[relative] = cells
+    assert not wide, "code cells wider than the page (first line of each):\n" + "\n".join(
+        f"{page}: {cells}" for page, cells in wide.items())
+
+
 def test_search_finds_the_vae_chapter(browser, site):
     browser.get((site / "search.html").resolve().as_uri() + "?q=reparameterization")
     deadline, hits = time.time() + 30, []

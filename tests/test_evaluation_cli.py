@@ -99,3 +99,37 @@ def test_the_library_raises_for_the_autoencoder_and_for_bad_k():
         evaluation.evaluate(models.fashion_autoencoder(), numpy.zeros((2, 1, 32, 32), numpy.float32))
     with pytest.raises(evaluation.EvaluationError, match="K >= 1"):
         evaluation.evaluate(evaluation.LinearGaussian.random(3, 2), numpy.zeros((2, 3)), samples=0)
+
+
+def test_the_table_says_how_its_elbo_relates_to_the_training_loss(tiny_run, capsys):
+    """-ELBO = D/beta x reconstruction_loss + kl_loss: the run's last validation loss, rescaled,
+    lands on the table's ELBO for the same 64 validation images (up to the draws of z)."""
+    capsys.readouterr()
+    assert cli.main(["evaluate", tiny_run, "--samples", "1", "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    assert "bits/dim: -log p(x) / (D ln 2)" in printed and "beta = 500" in printed
+    line = next(line for line in printed.splitlines() if "this run's last epoch" in line)
+    from_training = float(line.split(" = ")[-1].split()[0])
+    with open(os.path.join(tiny_run, "history.json")) as f:
+        last = json.load(f)[-1]
+    assert from_training == pytest.approx(-(1024 / 500 * last["val_reconstruction_loss"] + last["val_kl_loss"]),
+                                          abs=0.01)
+    with open(os.path.join(tiny_run, "evaluation.json")) as f:
+        ev = json.load(f)
+    assert ev["images"] == 64 and from_training == pytest.approx(ev["elbo"], abs=1.0)
+
+
+def test_the_time_estimate_leaves_the_draws_as_they_were(tiny_run, capsys):
+    """The estimate's timed pass puts the generator back: quiet or not, the same numbers."""
+    results = []
+    for quiet in (["--quiet"], []):
+        assert cli.main(["evaluate", tiny_run, "--samples", "3", "--limit", "10"] + quiet) == 0
+        with open(os.path.join(tiny_run, "evaluation.json")) as f:
+            results.append(json.load(f)["log_likelihood"])
+    assert results[0] == results[1]
+    assert "decoder passes on numpy, about " in capsys.readouterr().err
+
+
+def test_durations_read_as_a_person_says_them():
+    from minivae.evaluation.reading import duration
+    assert [duration(s) for s in (0.2, 40, 600, 3 * 3600)] == ["1 s", "40 s", "10 min", "3.0 h"]

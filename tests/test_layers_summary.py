@@ -12,9 +12,10 @@ def book_encoder():
     ], input_shape=(1, 32, 32), name="encoder")
 
 
-def test_summary_prints_and_returns_the_table():
+def test_summary_prints_the_table_once_and_returns_it_only_when_asked():
     printed = []
-    text = book_encoder().summary(print_fn=printed.append)
+    assert book_encoder().summary(print_fn=printed.append) is None  # Jupyter shows no second copy
+    text = book_encoder().summary(print_fn=None)
     assert printed == [text]
     lines = text.splitlines()
     assert lines[0] == 'Model: "encoder"'

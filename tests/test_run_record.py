@@ -54,7 +54,7 @@ def test_train_saves_prints_and_reports_one_record(tmp_path, capsys):
     _, run = run_folder.load_run(out)
     assert run.settings == settings and run.epoch == 1
     page = open(os.path.join(out, "report.html"), encoding="utf-8").read()
-    for name, value in settings.lines():
+    for name, _ in settings.lines():
         assert re.search(rf'<td class="key">{re.escape(name)}</td><td class="value">', page), name
     assert settings.data_hash in page and ">100<" in page and ">0.001<" in page
 

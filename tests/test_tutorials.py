@@ -99,3 +99,15 @@ def test_a_notebook_runs_in_quick_mode(path, tmp_path, monkeypatch):
     client.execute()  # a failing cell raises CellExecutionError with its source and traceback
     errors = [out for cell in _code(nb) for out in cell.outputs if out.output_type == "error"]
     assert not errors
+    if "SHORT_RUN" in nb.cells[1].source:  # a chapter that trains in the page, here for a few steps
+        _each_figure_says_it_is_a_short_run(nb, path.name)
+
+
+def _each_figure_says_it_is_a_short_run(nb, name):
+    """Beside every figure of a quick chapter's own training run, a sentence that says how short
+    the run was (in the figure's title, or printed in the same cell)."""
+    for cell in _code(nb):
+        shows = any("image/png" in out.get("data", {}) for out in cell.outputs)
+        printed = "".join(out.get("text", "") for out in cell.outputs if out.output_type == "stream")
+        if shows and "book_vae()" not in cell.source:
+            assert "short run" in printed or "SHORT_RUN" in cell.source, (name, cell.source[:200])

@@ -56,3 +56,16 @@ def test_retain_graph_keeps_it_drawable():
     y, _ = small_expression()
     y.backward(retain_graph=True)
     assert 'label="MatMul"' in viz.to_dot(y)
+
+
+def test_chapter_ones_graph_fits_the_books_page_at_full_size(tmp_path):
+    """The book's text column is about 680 px wide: a wider picture is shrunk until its labels
+    cannot be read (chapter 1's dense-sigmoid graph, drawn left to right, was 1480 px)."""
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz `dot` is not installed")
+    x = minivae.Tensor(numpy.ones((4, 3), dtype="float32"))
+    w = minivae.Tensor(numpy.full((3, 2), 0.5, dtype="float32"), requires_grad=True)
+    b = minivae.Tensor(numpy.zeros(2, dtype="float32"), requires_grad=True)
+    loss = F.sigmoid(x @ w + b).sum()
+    png = viz.computation_graph(loss, str(tmp_path / "dense_sigmoid"))[-1]
+    assert Image.open(png).width <= 680

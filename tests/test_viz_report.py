@@ -56,8 +56,8 @@ def test_a_2d_vae_gets_every_figure_and_the_report(vae_run):
 def test_an_autoencoder_has_no_prior_figures(tmp_path):
     model = models.build("fashion-autoencoder", latent_dim=2)
     x, labels = fashion_data()
-    paths = viz.run_figures(model, str(tmp_path), SavedRun.from_meta({"model": "fashion-autoencoder"}), x, labels, HISTORY,
-                            grid_size=4)
+    run = SavedRun.from_meta({"model": "fashion-autoencoder"})
+    paths = viz.run_figures(model, str(tmp_path), run, x, labels, HISTORY, grid_size=4)
     assert names(paths) == sorted(ALWAYS + PLANE + ["latent_arithmetic.png", "report.html"])
 
 

@@ -253,8 +253,9 @@ def trained_model_page(srcdir, run, how):
     where = {"given": f"the run folder given to the build (`MINIVAE_DOCS_RUN`: `{run.name}`)",
              "found": "`runs/fashion-vae`, the run that `python3 dev.py train` leaves",
              "trained": "`runs/fashion-vae`, trained by this build with the book's recipe",
-             "quick": ("a **short** run trained by this quick build (1 epoch on 5,000 images, "
-                       "so its figures are rough); a full build shows the book's 5-epoch run")}[how]
+             "quick": ("the VAE that minivae ships (`minivae.trained.book_vae()`: the book's recipe "
+                       "for **one** epoch, 600 steps, so its figures are a little rough); a full "
+                       "build shows the book's 5-epoch run")}[how]
     last = history[-1] if history else {}
     numbers = ", ".join(f"{k} {v:.2f}" for k, v in last.items() if isinstance(v, (int, float))
                         and k not in ("epoch", "seconds"))

@@ -1,4 +1,6 @@
-"""minivae.evaluation: how good is a trained VAE as a model of its data? ::
+"""minivae.evaluation: how good is a trained VAE as a model of its data?
+
+In code::
 
     from minivae.evaluation import evaluate, format_table
     result = evaluate(model, test_images, samples=1000)   # ELBO, IWAE_1 ... IWAE_1000, active units
@@ -7,7 +9,8 @@
 - ``likelihood.py``: which p(x | z) each model's log p(x) uses, and its sentence;
 - ``iwae.py``: the importance-weighted bound, batched, log-sum-exp in float64;
 - ``units.py``: KL per latent dimension and active units;
-- ``linear_gaussian.py``: a model whose log p(x) is known exactly, to check them.
+- ``linear_gaussian.py``: a model whose log p(x) is known exactly, to check them;
+- ``reading.py``: how the table's ELBO relates to training's loss, bits/dim, the time estimate.
 """
 from .errors import EvaluationError
 from .iwae import iwae, log_mean_exp, sample_ladder

@@ -69,7 +69,9 @@ def mse_loss(x, target, reduction="mean"):
 
 
 def kl_normal(z_mean, z_log_var):
-    """KL(N(mean, exp(log_var)) || N(0, I)) per sample, summed over latent dimensions:
+    """KL(N(mean, exp(log_var)) || N(0, I)) per sample, summed over latent dimensions.
+
+    In closed form:
 
         KL = -0.5 * sum(1 + log_var - mean^2 - exp(log_var))        shape (N,)
     """
@@ -78,7 +80,9 @@ def kl_normal(z_mean, z_log_var):
 
 
 def log_normal_pdf(sample, mean, log_var, axis=1):
-    """log N(sample; mean, exp(log_var)) summed over ``axis``, as the TensorFlow CVAE tutorial:
+    """log N(sample; mean, exp(log_var)) summed over ``axis``, as in the TensorFlow CVAE tutorial.
+
+    Per element:
 
         -0.5 * ((sample - mean)^2 * exp(-log_var) + log_var + log(2 pi))
     """

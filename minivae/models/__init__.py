@@ -16,5 +16,5 @@ from .mlp_vae import mlp_vae
 from .cifar_vae import cifar_vae
 from .registry import MODELS, build, register
 
-__all__ = ["Model", "Likelihood", "implied_variance", "Autoencoder", "VAE", "VAEEncoder", "fashion_autoencoder", "fashion_vae",
-           "faces_vae", "CVAE", "cvae", "mlp_vae", "cifar_vae", "MODELS", "build", "register"]
+__all__ = ["Model", "Likelihood", "implied_variance", "Autoencoder", "VAE", "VAEEncoder", "fashion_autoencoder",
+           "fashion_vae", "faces_vae", "CVAE", "cvae", "mlp_vae", "cifar_vae", "MODELS", "build", "register"]

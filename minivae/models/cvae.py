@@ -84,7 +84,9 @@ class BernoulliDecoder(Layer):
 
 
 class CVAE(Model):
-    """The tutorial's ``CVAE`` and ``compute_loss``; the losses are means over the batch:
+    """The tutorial's ``CVAE`` and ``compute_loss``; the losses are means over the batch.
+
+    Per image:
 
         reconstruction_loss = -log p(x|z)            = sum over pixels of BCE(logits, x)
         kl_loss             = log q(z|x) - log p(z)  (a one-sample estimate of the KL)

@@ -58,7 +58,9 @@ class Model(Module):
         raise NotImplementedError(f"{type(self).__name__} must say what its p(x|z) is (likelihood)")
 
     def loss_terms(self):
-        """How ``compute_losses`` makes its loss for one image, as data a page can run::
+        """How ``compute_losses`` makes its loss for one image, as data a page can run.
+
+        The record::
 
             reconstruction  {kernel: "bce" | "bce_with_logits" | "mse", over_pixels: "mean" | "sum",
                              scale: what multiplies it (beta, or 1), epsilon: BCE's clip, or None}
@@ -121,11 +123,13 @@ class Model(Module):
 
     # ------------------------------------------------------------ the rest of the Keras API
     def summary(self, print_fn=print):
-        """The encoder's and the decoder's tables (the book prints them separately)."""
+        """Print the encoder's and the decoder's tables (the book prints them separately) and
+        return None, as Keras does; print_fn=None returns them as a string instead."""
         text = self.encoder.summary(print_fn=None) + "\n" + self.decoder.summary(print_fn=None)
-        if print_fn is not None:
-            print_fn(text)
-        return text
+        if print_fn is None:
+            return text
+        print_fn(text)
+        return None
 
     def extra_repr(self):
         return ", ".join(f"{k}={v!r}" for k, v in self.config.items())

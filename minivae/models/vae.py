@@ -14,7 +14,9 @@ RECONSTRUCTION = {
 
 
 class VAE(Model):
-    """The book's VAE (example 3-13): ``encoder(x)`` is ``z_mean, z_log_var, z``::
+    """The book's VAE (example 3-13): ``encoder(x)`` is ``z_mean, z_log_var, z``.
+
+    Its losses::
 
         reconstruction_loss = beta * mean over batch of (mean over pixels of BCE or MSE)
         kl_loss = mean over batch of sum over latent dims of

@@ -121,7 +121,8 @@ class Layer(Module):
 
     # ------------------------------------------------------------ printing
     def summary(self, print_fn=print):
-        """Print (and return) the Keras table of layers, output shapes and parameter counts."""
+        """Print the Keras table of layers, output shapes and parameter counts (print_fn=None:
+        return it as a string instead)."""
         return summary(self, print_fn=print_fn)
 
     def extra_repr(self):

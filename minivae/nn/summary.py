@@ -30,7 +30,8 @@ def leaf_layers(module):
 
 
 def summary(module, print_fn=print):
-    """Print the table with ``print_fn`` (None: don't print) and return it as a string."""
+    """Print the table with ``print_fn`` and return None, as Keras' summary does (so a notebook
+    shows it once); with ``print_fn=None``, print nothing and return the table as a string."""
     rows = []
     input_shape = getattr(module, "input_shape", None)
     name = getattr(module, "name", type(module).__name__.lower())
@@ -57,6 +58,7 @@ def summary(module, print_fn=print):
             f"Non-trainable params: {module.count_params(trainable=False):,}",
             "_" * width]
     text = "\n".join(out)
-    if print_fn is not None:
-        print_fn(text)
-    return text
+    if print_fn is None:
+        return text
+    print_fn(text)
+    return None

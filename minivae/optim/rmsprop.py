@@ -4,7 +4,9 @@ from .optimizer import Optimizer
 
 
 class RMSprop(Optimizer):
-    """``RMSprop(params, lr=1e-3, rho=0.9, eps=1e-7)`` with Keras' update rule:
+    """``RMSprop(params, lr=1e-3, rho=0.9, eps=1e-7)`` with Keras' update rule.
+
+    The rule:
 
         v = rho * v + (1 - rho) * grad ** 2
         param = param - lr * grad / sqrt(v + eps)

@@ -3,7 +3,9 @@ from .optimizer import Optimizer
 
 
 class SGD(Optimizer):
-    """``SGD(params, lr=0.01, momentum=0.0)`` with Keras' update rule:
+    """``SGD(params, lr=0.01, momentum=0.0)`` with Keras' update rule.
+
+    The rule:
 
         velocity = momentum * velocity - lr * grad
         param    = param + velocity

@@ -1,4 +1,6 @@
-"""One training step, inside: the autograd graph a real step builds, recorded and drawn::
+"""One training step, inside: the autograd graph a real step builds, recorded and drawn.
+
+In a few lines::
 
     record = minivae.trace(model, optimizer, x[:32])
     print(record.table())          # where the time and the memory go, per op

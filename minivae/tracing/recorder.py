@@ -1,4 +1,6 @@
-"""Recorder: while it is on, every op application, module call and backward step is written down::
+"""Recorder: while it is on, every op application, module call and backward step is written down.
+
+For example::
 
     with Recorder(model) as record:
         losses = model.compute_losses(x)

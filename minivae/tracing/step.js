@@ -28,7 +28,7 @@
     return null;
   }
   const consumers = nodes.map(() => []);  // node id -> ids of the nodes that take its output
-  nodes.forEach((n) => n.inputs.forEach((j) => consumers[j].push(n.id)));
+  nodes.forEach((n) => n.inputs.forEach((j) => { if (!consumers[j].includes(n.id)) consumers[j].push(n.id); }));
   const paramUsers = new Map(params.map((p) => [p.name, []]));
   nodes.forEach((n) => n.args.forEach((a) => { if (a && paramUsers.has(a)) paramUsers.get(a).push(n.id); }));
   const opName = (n) => (n.called_as ? `${n.called_as} (as ${n.op})` : n.op);

@@ -8,15 +8,13 @@ same batch order (it depends only on seed and epoch), so it reproduces the
 uninterrupted run's losses on the CPU.
 """
 import os
-import sys
 import time
-
-from tqdm import tqdm
 
 from .. import backend
 from ..data.loader import DataLoader
 from ..memory import keep_freed_memory
 from .checkpoint import CHECKPOINT, read_checkpoint, read_progress, save_checkpoint
+from . import display
 from .history import EpochMeans, is_finite, write_history
 
 HISTORY = "history.json"
@@ -31,18 +29,20 @@ class CheckpointMismatch(ValueError):
 
 
 def fit(model, train, epochs, batch_size, optimizer, validation=None, seed=0, out_dir=None,
-        resume=False, quiet=None, meta=None, on_epoch_end=None):
+        resume=False, quiet=None, meta=None, on_epoch_end=None, progress_every=None):
     """Train ``model`` on ``train`` (array (N, ...)) for ``epochs`` epochs; return the history.
 
     validation: an array like ``train``, evaluated with ``test_step`` after each epoch.
     out_dir: where checkpoint.npz and history.json go (nothing is saved if None).
-    resume: continue from out_dir's checkpoint. quiet: no progress bar (default: quiet
-    unless stderr is a terminal). meta: extra JSON-able facts stored in the checkpoint.
+    resume: continue from out_dir's checkpoint. quiet: True, no progress bar; None (default), the
+    bar where stderr is a terminal, and where stdout is not (a log file, tee) a line about every
+    ``progress_every`` seconds (unset: display.EVERY, 30); a line per epoch always.
+    meta: extra JSON-able facts stored in the checkpoint.
     on_epoch_end(epoch, record): called after each epoch's checkpoint is written.
     Freed memory is kept for the next step (see ``minivae/memory.py``).
     """
     keep_freed_memory()
-    quiet = not sys.stderr.isatty() if quiet is None else quiet
+    show = display.modes(quiet)
     history, start = [], 1
     if resume:
         history, start = _restore(model, optimizer, out_dir)
@@ -50,7 +50,9 @@ def fit(model, train, epochs, batch_size, optimizer, validation=None, seed=0, ou
     for epoch in range(start, epochs + 1):
         started = time.perf_counter()
         loader.epoch = epoch
-        train_means = _train_epoch(model, optimizer, loader, epoch, epochs, quiet, history)
+        shown = display.EpochDisplay(len(loader), epoch, epochs, *show,
+                                     every=display.EVERY if progress_every is None else progress_every)
+        train_means = _train_epoch(model, optimizer, loader, epoch, shown, history)
         record = {"epoch": epoch, **train_means}
         if validation is not None:
             record.update(validation_losses(model, validation, batch_size, prefix="val_"))
@@ -67,10 +69,9 @@ def fit(model, train, epochs, batch_size, optimizer, validation=None, seed=0, ou
     return history
 
 
-def _train_epoch(model, optimizer, loader, epoch, epochs, quiet, history):
+def _train_epoch(model, optimizer, loader, epoch, shown, history):
     means = EpochMeans()
     last_finite = None
-    bar = tqdm(total=len(loader), desc=f"epoch {epoch}/{epochs}", disable=quiet, leave=False)
     try:
         for step, (x,) in enumerate(loader, start=1):
             losses = model.train_step(x, optimizer)
@@ -83,10 +84,9 @@ def _train_epoch(model, optimizer, loader, epoch, epochs, quiet, history):
                     "learning rate or beta.")
             last_finite = losses["total_loss"]
             means.add(losses, len(x))
-            bar.update(1)
-            bar.set_postfix({k: f"{v:.4f}" for k, v in means.means().items()}, refresh=False)
+            shown.update(means.means())
     finally:
-        bar.close()
+        shown.close()
     return means.means()
 
 

@@ -30,7 +30,8 @@ def op_label(f):
 
 def to_dot(tensor):
     """The DOT source of the graph that produced ``tensor`` (a str)."""
-    lines = ["digraph autograd {", "  rankdir=LR;", '  node [fontname="Helvetica", fontsize=10];']
+    # top to bottom: a chain of ops stays narrow enough to show at full size on a page
+    lines = ["digraph autograd {", "  rankdir=TB;", '  node [fontname="Helvetica", fontsize=10];']
     seen, stack = set(), [tensor]
     lines.append(f'  t{id(tensor)} [label="{_tensor_label(tensor)}", shape=ellipse, '
                  'style=filled, fillcolor="#ffd591", penwidth=2];')

@@ -19,14 +19,22 @@ def _font(size):
         return ImageFont.load_default()
 
 
+def _size(font, text):
+    """(width, height) of ``text`` in pixels: getbbox from Pillow 9.2, getsize before it (the
+    bitmap default font of Pillow < 9.2 has no getbbox; Pillow 10 removed getsize)."""
+    if hasattr(font, "getbbox"):
+        return font.getbbox(text)[2:]
+    return font.getsize(text)
+
+
 def add_note(path, sentence, size=14):
     """Append a white band holding ``sentence`` (wrapped to the figure's width) under the PNG at
     ``path``, in place."""
     figure = Image.open(path).convert("RGB")
     font = _font(size)
-    char_width = max(1, font.getbbox("abcdefghij")[2] / 10)
+    char_width = max(1, _size(font, "abcdefghij")[0] / 10)
     lines = textwrap.wrap(sentence, max(20, int((figure.width - 2 * PADDING) / char_width)))
-    line_height = font.getbbox("Ag")[3] + 4
+    line_height = _size(font, "Ag")[1] + 4
     band = 2 * PADDING + line_height * len(lines)
     out = Image.new("RGB", (figure.width, figure.height + band), "white")
     out.paste(figure, (0, 0))

@@ -40,7 +40,8 @@ def overview(run_dir, path, width=900):
         out.paste(row, (0, y))
         y += row.height
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    out.quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(path, format="PNG", optimize=True)  # small for README
+    # small for README; method 2 is FASTOCTREE (Image.Quantize.FASTOCTREE from Pillow 9.1)
+    out.quantize(colors=256, method=2).save(path, format="PNG", optimize=True)
     return path
 
 

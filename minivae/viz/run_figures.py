@@ -151,8 +151,9 @@ def run_figures(model, out_dir, run, val_x, val_labels, history, seed=0, grid_si
     the short-run sentence, or None. val_x: validation images (N, C, H, W); val_labels: their class labels, or
     None (faces); data_set: the record of the data actually used, whose class names the
     figures and the report show. Random draws use ``seed`` and minivae's generator is put back
-    as it was afterwards. grid_size: images per side of the decoded latent grids. A figure that fails is reported as a warning and
-    skipped, so a finished training run always gets the rest of its report.
+    as it was afterwards. grid_size: images per side of the decoded latent grids. A figure that
+    fails is reported as a warning and skipped, so a finished training run always gets the rest
+    of its report.
     """
     os.makedirs(out_dir, exist_ok=True)
     state = backend.rng_state()
