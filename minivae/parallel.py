@@ -13,8 +13,8 @@ stay in the caches between the ufuncs of one expression: ``gy * (y > 0)`` then
 reads main memory once, not three times.
 
 Nothing happens differently on CuPy (the GPU already runs every element at
-once) or for arrays under ``MIN_BYTES`` (handing work to a thread costs some
-tens of microseconds): ``fn`` is then called once on the whole arrays.
+once) or for arrays under ``MIN_BYTES`` (where handing work to a thread would cost
+more than it saves): ``fn`` is then called once on the whole arrays.
 
 How many threads: ``MINIVAE_THREADS``, else ``OMP_NUM_THREADS`` (what limits
 the BLAS library too), else every core this process may use; ``set_threads(1)``
@@ -27,7 +27,7 @@ import numpy
 
 from .backend import get_array_module
 
-MIN_BYTES = 1 << 20    # below a MiB, one core is as quick as the hand-off to two
+MIN_BYTES = 1 << 20    # not tuned on its own: an array under one piece's size would be one piece
 PIECE_BYTES = 1 << 20  # 1 MiB pieces: fewer Python calls than 256 KiB, still in cache (RESULTS.md)
 
 _threads = None
@@ -68,34 +68,32 @@ def map_chunks(fn, *arrays):
     """Call ``fn(*pieces)`` on pieces of ``arrays`` cut along their first axis, on every thread.
 
     Every array must have the same first-axis length; ``fn`` writes its results
-    into one of them (``out=``), since the pieces are views. Returns nothing.
+    into one of them (``out=``), since the pieces are views. Returns what ``fn``
+    returned, one value per piece, in the pieces' order. The pieces depend on
+    the arrays' size only, not on the thread count: one thread runs the same
+    pieces one after the other, so the results do not depend on it.
     """
-    _for_each_piece(lambda rows: fn(*(a[rows] for a in arrays)), arrays)
-
-
-def _for_each_piece(job, arrays):
-    """Call ``job(rows)`` once per piece, ``rows`` a slice of the first axis, the pieces shared
-    out over the threads (or once, ``job(...)``, on CuPy, with one thread, or for a small array)."""
     first = arrays[0]
     if any(a.shape[:1] != first.shape[:1] for a in arrays):
         raise ValueError(f"parallel.map_chunks: the arrays must share their first axis to be cut "
                          f"into pieces, got shapes {[a.shape for a in arrays]}")
-    count = threads()
-    if get_array_module(*arrays) is not numpy or count == 1 or first.nbytes < MIN_BYTES:
-        job(...)  # the whole arrays, in one call
-        return
+    if get_array_module(*arrays) is not numpy or first.nbytes < MIN_BYTES:
+        return [fn(*arrays)]
     rows = first.shape[0]
     step = max(1, rows * PIECE_BYTES // first.nbytes)  # rows per piece
-    starts = list(range(0, rows, step))
-    shares = [starts[i::count] for i in range(count)]  # interleaved: equal work per thread
+    starts = range(0, rows, step)
+    results = [None] * len(starts)
 
-    def run(share):
-        for start in share:
-            job(slice(start, start + step))
+    def run(pieces):
+        for i in pieces:
+            results[i] = fn(*(a[starts[i]:starts[i] + step] for a in arrays))
+    count = threads()
+    shares = [range(t, len(starts), count) for t in range(count)]  # interleaved: equal work
     pending = [_workers().submit(run, share) for share in shares[1:] if share]
     run(shares[0])
     for p in pending:
         p.result()  # re-raises a worker's error here
+    return results
 
 
 def elementwise(fn, *arrays):
@@ -112,17 +110,11 @@ def sum_chunks(fn, *arrays):
     """The sum over pieces of ``fn(*pieces)``, with the pieces cut as in :func:`map_chunks`.
 
     For reductions over the first axis: ``sum_chunks(lambda g: g.sum(axis=(0, 2, 3)), gy)``.
-    The order of the additions differs from one whole-array sum: equal within float rounding.
+    The partial sums are added in the pieces' order, so the result is the same on every run
+    and every thread count; against one whole-array sum it differs within float rounding.
     """
-    partials = {}  # start row -> that piece's sum
-
-    def one(rows):
-        partials[0 if rows is ... else rows.start] = fn(*(a[rows] for a in arrays))
-    _for_each_piece(one, arrays)
-    # added in row order, not in the order the threads finished: the same inputs give the
-    # same bits on every run (a resumed run matches an uninterrupted one exactly)
-    ordered = [partials[start] for start in sorted(partials)]
-    total = ordered[0]
-    for p in ordered[1:]:
+    partials = map_chunks(fn, *arrays)
+    total = partials[0]
+    for p in partials[1:]:
         total = total + p
     return total

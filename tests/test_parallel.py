@@ -1,7 +1,9 @@
 """minivae.parallel: big passes split over threads give the same numbers as one thread.
 
 The tests shrink MIN_BYTES and PIECE_BYTES so that small arrays are cut into
-many pieces too, and run the ops with two threads and with one.
+many pieces too, and run the ops with two threads and with one (the same
+numbers, bit for bit), and against plain whole-array NumPy (equal within float32
+rounding).
 """
 import numpy
 import pytest
@@ -86,11 +88,23 @@ def _train_step(name, batch, xp, threads):
 
 @pytest.mark.parametrize("name", ["fashion-vae", "faces-vae"])
 def test_a_training_step_is_the_same_with_threads_on_and_off(xp, tiny_pieces, name):
+    """The pieces do not depend on the thread count, nor the order their sums are added in."""
     losses_1, grads_1, weights_1 = _train_step(name, 4, xp, threads=1)
     losses_2, grads_2, weights_2 = _train_step(name, 4, xp, threads=2)
+    assert losses_2 == losses_1
+    for a, b in zip(grads_1 + weights_1, grads_2 + weights_2):
+        numpy.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("name", ["fashion-vae", "faces-vae"])
+def test_a_training_step_in_pieces_matches_whole_array_passes(xp, tiny_pieces, monkeypatch, name):
+    """Against plain NumPy (no pieces, one thread), equal within float32 rounding."""
+    losses_2, grads_2, weights_2 = _train_step(name, 4, xp, threads=2)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 1 << 62)  # every array 'small': one call each
+    losses_1, grads_1, weights_1 = _train_step(name, 4, xp, threads=1)
     for key in losses_1:
         assert losses_2[key] == pytest.approx(losses_1[key], rel=1e-5), key
-    # float32: only the order of the sums differs. Some gradients are zero but for rounding
+    # Only the order of the sums differs. Some gradients are zero but for rounding
     # (a conv's bias before batch norm), so the tolerance is against the model's largest.
     largest = max(numpy.abs(g).max() for g in grads_1)
     for g1, g2 in zip(grads_1, grads_2):
