@@ -128,8 +128,9 @@ def _describe_run(out):
 def _refuse_a_run_in(out, overwrite):
     """Refuse to train into a folder holding a run, unless --overwrite; None (no run resumed)."""
     if _holds_run(out) and not overwrite:
-        raise UserError(f"--out {out} holds {_describe_run(out)}; continue it with --resume, train "
-                        "a new run into another --out DIR, or replace it with --overwrite")
+        raise UserError(f"--out {out} holds {_describe_run(out)}; continue it with --resume (--epochs N "
+                        "for a longer run), train a new run into another --out DIR, or replace it "
+                        "with --overwrite")
     return None
 
 
