@@ -188,8 +188,9 @@ def _resumed_settings(args, saved, out):
                  if v != settings.value(k)]
     if differing:
         said = ", ".join(f"{flag} {_shown(new)} (saved: {_shown(old)})" for flag, new, old in differing)
+        verb, them = ("differs", "it") if len(differing) == 1 else ("differ", "them")
         raise UserError(f"--resume continues the run in {out} with its saved "
-                        f"settings, and {said} differ; drop {'it' if len(differing) == 1 else 'them'} "
+                        f"settings, and {said} {verb}; drop {them} "
                         "to continue it, or start a new run with these settings in another --out DIR "
                         "(or replace this one with --overwrite, without --resume)")
     if args.epochs is not None and args.epochs < saved.epoch:
