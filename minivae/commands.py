@@ -8,14 +8,7 @@ import numpy
 from . import backend, data
 from .errors import UserError
 from .run_folder import load_run, run_dir
-
-
-def _backend(name):
-    if name:
-        try:
-            backend.use(name)
-        except backend.BackendError as exc:
-            raise UserError(str(exc)) from None
+from .train_command import use_backend
 
 
 def train(args):
@@ -47,7 +40,7 @@ def reconstruct(args):
     from . import viz
     from .run_folder import load_validation
     _check_panels(args.n)
-    _backend(args.backend)
+    use_backend(args.backend)
     model, run = load_run(args.checkpoint)
     path = _output(args, "reconstructed.png")
     val_x, _, _ = load_validation(run, args.data)
@@ -60,7 +53,7 @@ def generate(args):
     """`minivae generate`: N points z ~ N(0, I) decoded, in one PNG of its own."""
     from . import viz
     _check_panels(args.n)
-    _backend(args.backend)
+    use_backend(args.backend)
     model, run = load_run(args.checkpoint)
     path = _output(args, "generated.png")
     backend.manual_seed(args.seed)
@@ -93,7 +86,7 @@ def bench(args):
 def exercise(args):
     """`minivae exercise check FILE`: print the verdict; exit 0 on PASS, 1 otherwise."""
     from .exercises import check_exercise
-    _backend(args.backend)
+    use_backend(args.backend)
     try:
         verdict = check_exercise(args.file, device=args.backend)
     except FileNotFoundError as exc:
@@ -105,7 +98,7 @@ def exercise(args):
 def report(args):
     """`minivae report DIR`: redraw the figures and report.html of a run from its checkpoint."""
     from .redraw import rebuild_report
-    _backend(args.backend)
+    use_backend(args.backend)
     for path in rebuild_report(args.run_dir, data=args.data):
         print(path)
 
@@ -114,7 +107,7 @@ def evaluate(args):
     """`minivae evaluate DIR`: ELBO, IWAE_K and active units on the test set; writes evaluation.json."""
     from tqdm import tqdm
     from . import evaluation
-    _backend(args.backend)
+    use_backend(args.backend)
     backend.manual_seed(args.seed)
     model, run = load_run(args.run_dir)
     name = run.settings.model
@@ -163,7 +156,7 @@ def explore(args):
     """`minivae explore DIR`: write the run's explorer.html (the encoder and decoder running in the page)."""
     from .run_folder import load_history, load_validation
     from .viz.explorer import write_explorer
-    _backend(args.backend)
+    use_backend(args.backend)
     model, run = load_run(args.run_dir)
     val_x, val_labels, data_set = load_validation(run, args.data)
     print(write_explorer(model, args.out or run_dir(args.run_dir), val_x, val_labels, run,
@@ -173,7 +166,7 @@ def explore(args):
 def trace(args):
     """`minivae trace DIR`: one training step of the run's model, recorded; the per-op table and step.html."""
     from .tracing.run import trace_run
-    _backend(args.backend)
+    use_backend(args.backend)
     record, run = trace_run(args.run_dir, args.batch, args.data, args.rounds)
     print(f"one training step of the {run.settings.model}: the first {record.batch} training images, "
           f"seed {record.seed}, {len(record.nodes)} ops; times are medians of {record.rounds} runs")

@@ -54,7 +54,7 @@ def _train(args, out):
     saved = _saved_run(out) if args.resume else _refuse_a_run_in(out, args.overwrite)
     settings = _resumed_settings(args, saved, out) if saved else _new_settings(args)
     recipe = settings.recipe
-    _backend(args.backend)
+    use_backend(args.backend)
     backend.manual_seed(settings.seed)
     loaded = _training_data(settings, out)
     settings = _with_data(settings, loaded, saved, out)
@@ -73,7 +73,9 @@ def _train(args, out):
     _closing(out, run, history, written, figures=not args.no_figures)
 
 
-def _backend(name):
+def use_backend(name):
+    """Switch to the array backend ``name`` (None: keep the current one); a backend this
+    machine lacks ends the command in one line."""
     if name:
         try:
             backend.use(name)
