@@ -12,9 +12,9 @@ nothing else, so it works opened from disk, offline. The scripts, one job each:
     input.js     your image, made as the data set's loader makes it
     explorer.js  the state of the page, and the wiring of its controls
 """
-import json
 import os
 
+from ..offline_page import fill, write_whole
 from .contents import explorer_data
 
 EXPLORER = "explorer.html"
@@ -22,20 +22,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPTS = ("engine", "vae", "worker", "client", "plot", "input", "explorer")  # each <name>.js, in page order
 
 
-def _read(name):
-    with open(os.path.join(HERE, name), encoding="utf-8") as f:
-        return f.read()
-
-
 def render(data):
     """The page's HTML text for the JSON object ``data``."""
-    text = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")  # no "</script>" inside
-    page = _read("explorer.html")
-    scripts = [(f"/*{name.upper()}_JS*/", _read(f"{name}.js")) for name in SCRIPTS]
-    for marker, content in [("{{TITLE}}", f"minivae latent explorer: {data['model']}"), *scripts,
-                            ("/*DATA_JSON*/", text)]:
-        page = page.replace(marker, content, 1)
-    return page
+    return fill(HERE, EXPLORER, f"minivae latent explorer: {data['model']}", SCRIPTS, data)
 
 
 def write_explorer(model, path, val_x, val_labels=None, run=None, seed=0, history=None, data_set=None):
@@ -50,12 +39,5 @@ def write_explorer(model, path, val_x, val_labels=None, run=None, seed=0, histor
     """
     if len(val_x) == 0:
         raise ValueError("write_explorer: no test images were given; the scatter needs at least one")
-    if os.path.isdir(path) or not path.endswith(".html"):
-        path = os.path.join(path, EXPLORER)
     page = render(explorer_data(model, val_x, val_labels, run, seed, history, data_set))
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(page)
-    os.replace(tmp, path)
-    return path
+    return write_whole(page, path, EXPLORER)
