@@ -11,33 +11,19 @@ import html
 import os
 import re
 
-import numpy
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
-from PIL import Image
 
 from minivae import cli, data
 from minivae.viz.run_figures import ATTRIBUTE_LABEL
 from test_data_fashion import make_dataset
 from test_explorer import page_data
+from test_explorer_browser import write_faces
 from test_models_sources import write_cifar_batches
 
 QUICK = ["--epochs", "1", "--batch-size", "16", "--quiet"]
 OTHER_NAMES = {name for record in data.DATA_SETS.values() for name in record.class_names if len(name) > 1}
-
-
-def write_faces(root, n=40):
-    folder = root / "img_align_celeba"
-    folder.mkdir(parents=True)
-    rng = numpy.random.default_rng(1)
-    lines = ["image_id,Eyeglasses,Smiling"]
-    for i in range(n):
-        name = f"{i + 1:06d}.jpg"
-        Image.fromarray(rng.integers(0, 256, (32, 32, 3), dtype=numpy.uint8)).save(folder / name)
-        lines.append(f"{name},-1,{1 if i % 2 else -1}")
-    (root / "list_attr_celeba.csv").write_text("\n".join(lines) + "\n")
-    return root
 
 
 def write_data(kind, root):
